@@ -1,0 +1,56 @@
+// netinspect::json — parsing JSON text into Values, with jq's leniencies and errors.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "json/value.h"
+
+namespace netinspect::json {
+
+struct ParseOptions {
+  std::size_t max_depth = 10000;  // jq 1.8's limit; deeper input is a parse error
+};
+
+// Thrown for malformed input. what() is jq's text without any prefix, e.g.
+// "Invalid numeric literal at line 1, column 4" or
+// "Unfinished JSON term at EOF at line 2, column 0".
+class ParseError : public std::runtime_error {
+ public:
+  ParseError(const std::string& message, std::size_t line, std::size_t column)
+      : std::runtime_error(message), line_(line), column_(column) {}
+  std::size_t line() const { return line_; }
+  std::size_t column() const { return column_; }
+
+ private:
+  std::size_t line_, column_;
+};
+
+// Exactly one JSON value (surrounding whitespace allowed). Used by `fromjson`,
+// `--argjson`, tests. Invalid UTF-8 is replaced by U+FFFD as jq does.
+Value parse(std::string_view text, const ParseOptions& options = {});
+
+// A stream of whitespace-separated JSON values, as jq reads its input
+// (`1 2 [3]`, one value per line, or one big document). Values are handed out
+// one at a time, so memory stays bounded by the largest value.
+class ValueReader {
+ public:
+  explicit ValueReader(std::string_view text, const ParseOptions& options = {});
+  ~ValueReader();
+  ValueReader(const ValueReader&) = delete;
+  ValueReader& operator=(const ValueReader&) = delete;
+  // Next value; false at the end of input. Throws ParseError on malformed input
+  // (values before the error have already been returned).
+  bool next(Value& out);
+  // 1-based line of the reader's position (for jq's "(at <file>:N)" error prefix).
+  std::size_t line() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace netinspect::json

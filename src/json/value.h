@@ -1,0 +1,109 @@
+// netinspect::json — the JSON value type shared by every module.
+//
+// A Value is immutable and cheap to copy (one pointer + refcount). Objects keep
+// insertion order, as jq prints them; a key set twice keeps its first position
+// and its last value, as jq does. Numbers remember the literal they were parsed
+// from, so a number that passes through a program unchanged prints as written
+// (jq 1.8 keeps e.g. 100000000000000000000001 intact).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace netinspect::json {
+
+// Declared in jq's type order: null < false < true < number < string < array < object.
+enum class Kind : std::uint8_t { Null, False, True, Number, String, Array, Object };
+
+// "null", "boolean", "number", "string", "array", "object" — jq's `type` names.
+std::string_view kind_name(Kind kind);
+
+class Value;
+class Object;
+using Array = std::vector<Value>;
+
+class Value {
+ public:
+  Value() = default;  // null
+  static Value null() { return Value(); }
+  static Value boolean(bool b);
+  static Value number(double d);
+  // A number parsed from text: `literal` is kept and printed while unchanged.
+  static Value number_literal(double d, std::string_view literal);
+  static Value string(std::string s);
+  static Value string(std::string_view s) { return string(std::string(s)); }
+  static Value string(const char* s) { return string(std::string(s)); }
+  static Value array(Array a = {});
+  static Value object(Object o = {});
+
+  Kind kind() const { return kind_; }
+  bool is_null() const { return kind_ == Kind::Null; }
+  bool is_bool() const { return kind_ == Kind::False || kind_ == Kind::True; }
+  bool is_number() const { return kind_ == Kind::Number; }
+  bool is_string() const { return kind_ == Kind::String; }
+  bool is_array() const { return kind_ == Kind::Array; }
+  bool is_object() const { return kind_ == Kind::Object; }
+  // jq truthiness: everything except null and false.
+  bool truthy() const { return kind_ != Kind::Null && kind_ != Kind::False; }
+  std::string_view type_name() const { return kind_name(kind_); }
+
+  double as_number() const;  // precondition: is_number()
+  // The literal text this number was parsed from, or nullptr for computed numbers.
+  const std::string* number_literal_text() const;
+  const std::string& as_string() const;  // precondition: is_string()
+  const Array& as_array() const;         // precondition: is_array()
+  const Object& as_object() const;       // precondition: is_object()
+
+  // Copy-on-write access for builders: copies the payload if it is shared.
+  Array& mutable_array();
+  Object& mutable_object();
+  std::string& mutable_string();
+
+  // Convenience lookups; return null Value when absent or of the wrong kind.
+  Value get(std::string_view key) const;
+  Value at(std::size_t index) const;
+  std::size_t size() const;  // array/object element count, string byte count; 0 otherwise
+
+ private:
+  struct Payload;  // defined in value.cc
+  Kind kind_ = Kind::Null;
+  std::shared_ptr<Payload> payload_;
+};
+
+// Insertion-ordered map from string keys to values with O(1) average lookup.
+class Object {
+ public:
+  using Entry = std::pair<std::string, Value>;
+
+  Object() = default;
+  std::size_t size() const { return entries_.size(); }
+  bool empty() const { return entries_.empty(); }
+  const Value* find(std::string_view key) const;  // nullptr when absent
+  // Inserts at the end, or replaces the value in place when the key exists.
+  void set(std::string key, Value value);
+  bool erase(std::string_view key);  // true when something was removed
+  const std::vector<Entry>& entries() const { return entries_; }
+  auto begin() const { return entries_.begin(); }
+  auto end() const { return entries_.end(); }
+  std::vector<std::string> sorted_keys() const;  // by codepoint, as jq's `keys`
+  void reserve(std::size_t n) { entries_.reserve(n); }
+
+ private:
+  std::vector<Entry> entries_;
+  // Built lazily once the object grows beyond a few keys; maps key -> index.
+  struct Index;
+  mutable std::shared_ptr<Index> index_;
+};
+
+// jq's total order (`sort`, `<`, `==`): returns <0, 0, >0.
+// Numbers compare by double value; strings by bytes (= codepoints for UTF-8);
+// arrays lexicographically; objects by sorted key sets first, then values key by key.
+int compare(const Value& a, const Value& b);
+inline bool operator==(const Value& a, const Value& b) { return compare(a, b) == 0; }
+inline bool operator<(const Value& a, const Value& b) { return compare(a, b) < 0; }
+
+}  // namespace netinspect::json
