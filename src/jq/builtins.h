@@ -11,6 +11,7 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "json/value.h"
@@ -26,6 +27,12 @@ struct NativeFunction {
 
 // Every native value function, from all builtins_*.cc files.
 std::span<const NativeFunction> native_functions();
+
+// `@text`, `@json`, `@html`, `@uri`, `@urid`, `@csv`, `@tsv`, `@sh`, `@base64`,
+// `@base64d`, `@base32`, `@base32d` applied to `input` (format includes the '@').
+// Used for `@fmt` filters and for each interpolation in `@fmt "...\(x)..."`.
+// Throws RuntimeError with jq's message for unknown formats or bad input.
+std::string apply_format(std::string_view format, const json::Value& input);
 
 // jq source of the prelude: definitions available to every program.
 std::string_view prelude_source();
