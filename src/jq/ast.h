@@ -17,11 +17,13 @@ namespace netinspect::jq {
 struct Node;
 using NodePtr = std::unique_ptr<Node>;
 
-// Where a node starts in the program text (1-based line, 0-based column, byte offset).
+// Where a node starts in the program text (1-based line, 0-based column, byte offset)
+// and where it ends.
 struct Position {
   std::uint32_t line = 1;
   std::uint32_t column = 0;
   std::uint32_t offset = 0;
+  std::uint32_t end = 0;  // byte offset just past the node's text (for error carets)
 };
 
 enum class BinaryOp : std::uint8_t {

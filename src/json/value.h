@@ -30,15 +30,23 @@ class Value {
  public:
   Value() = default;  // null
   static Value null() { return Value(); }
-  static Value boolean(bool b);
-  static Value number(double d);
-  // A number parsed from text: `literal` is kept and printed while unchanged.
+  static Value boolean(bool b) { return Value(b ? Kind::True : Kind::False); }
+  static Value number(double d) {
+    Value v(Kind::Number);
+    v.number_ = d;
+    return v;
+  }
+  // A number parsed from text (JSON or a program literal): it stays a literal
+  // and prints in decNumber's canonical form of `literal` (e.g. "1.000",
+  // "1E+2", "100000000000000000000001") while unchanged, as jq 1.8 does.
+  // `literal` must be valid number syntax (leading zeros, "1.", ".5" tolerated).
   static Value number_literal(double d, std::string_view literal);
   static Value string(std::string s);
   static Value string(std::string_view s) { return string(std::string(s)); }
   static Value string(const char* s) { return string(std::string(s)); }
   static Value array(Array a = {});
-  static Value object(Object o = {});
+  static Value object();  // {} (Object is incomplete here, so no default argument)
+  static Value object(Object o);
 
   Kind kind() const { return kind_; }
   bool is_null() const { return kind_ == Kind::Null; }
@@ -51,8 +59,11 @@ class Value {
   bool truthy() const { return kind_ != Kind::Null && kind_ != Kind::False; }
   std::string_view type_name() const { return kind_name(kind_); }
 
-  double as_number() const;  // precondition: is_number()
-  // The literal text this number was parsed from, or nullptr for computed numbers.
+  double as_number() const { return number_; }  // precondition: is_number()
+  // True for numbers made by number_literal (jq 1.8's "literal numbers").
+  bool is_literal_number() const { return literal_; }
+  // The canonical literal text when it differs from format_number(as_number()),
+  // else nullptr (also for computed numbers). Prefer number_text() in write.h.
   const std::string* number_literal_text() const;
   const std::string& as_string() const;  // precondition: is_string()
   const Array& as_array() const;         // precondition: is_array()
@@ -68,11 +79,21 @@ class Value {
   Value at(std::size_t index) const;
   std::size_t size() const;  // array/object element count, string byte count; 0 otherwise
 
+  struct Payload;  // implementation detail, defined in value.cc
+
  private:
-  struct Payload;  // defined in value.cc
+  explicit Value(Kind kind) : kind_(kind) {}
+  friend Value negate_number(const Value& number);
   Kind kind_ = Kind::Null;
+  bool literal_ = false;  // number parsed from text
+  double number_ = 0;     // kept inline: computed numbers never allocate
   std::shared_ptr<Payload> payload_;
 };
+
+// `-x` for a number: a literal keeps its precision and stays a literal
+// (jq 1.8: `-.` on 13911860366432393 gives -13911860366432393); a computed
+// number is simply negated.
+Value negate_number(const Value& number);
 
 // Insertion-ordered map from string keys to values with O(1) average lookup.
 class Object {
@@ -100,7 +121,9 @@ class Object {
 };
 
 // jq's total order (`sort`, `<`, `==`): returns <0, 0, >0.
-// Numbers compare by double value; strings by bytes (= codepoints for UTF-8);
+// Numbers compare by double value, except two literals, which compare as exact
+// decimals (jq 1.8: 13911860366432393 != 13911860366432392); NaN sorts below
+// every number (itself included, so nan < nan); strings by bytes (= codepoints for UTF-8);
 // arrays lexicographically; objects by sorted key sets first, then values key by key.
 int compare(const Value& a, const Value& b);
 inline bool operator==(const Value& a, const Value& b) { return compare(a, b) == 0; }

@@ -1,0 +1,324 @@
+// `netinspect query`: jq 1.8's command line over netinspect's jq engine.
+//
+// The flow mirrors jq's main(): parse options, compile, then run the program
+// once per input (or once on null with -n), printing results, and derive the
+// exit status exactly as jq does — including its quirks (the status reflects
+// the last input processed; a missing input file stops the main loop after
+// the next value).
+#include <pthread.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "cli/commands.h"
+#include "cli/query_input.h"
+#include "cli/query_options.h"
+#include "cli/query_output.h"
+#include "jq/jq.h"
+#include "json/parse.h"
+#include "json/write.h"
+
+namespace netinspect::cli {
+namespace {
+
+// jq's internal result codes (main.c): negative ones are "success" unless -e.
+constexpr int kOk = 0;
+constexpr int kOkNullKind = -1;
+constexpr int kErrorSystem = 2;
+constexpr int kErrorCompile = 3;
+constexpr int kOkNoOutput = -4;
+constexpr int kErrorUnknown = 5;
+
+// Deep programs recurse deeply in the evaluator; with this much stack they end
+// with its depth-limit error instead of a crash.
+constexpr std::size_t kEvaluatorStack = std::size_t{512} << 20;
+
+// Raised from the output callback to stop the current input with an error,
+// like jq's `--raw-output0` NUL check.
+struct OutputError {
+  std::string message;
+};
+
+// jq checks JQ_COLORS itself (and warns) even when colour is off.
+bool valid_jq_colors(const char* spec) {
+  std::string_view rest(spec);
+  for (int field = 0; field < 8 && !rest.empty(); ++field) {
+    std::size_t colon = rest.find(':');
+    std::string_view item = rest.substr(0, colon);
+    if (item.size() > 12) return false;
+    for (char c : item) {
+      if (!((c >= '0' && c <= '9') || c == ';')) return false;
+    }
+    rest = colon == std::string_view::npos ? std::string_view() : rest.substr(colon + 1);
+  }
+  return true;
+}
+
+void write_stderr(std::string_view text) { std::fwrite(text.data(), 1, text.size(), stderr); }
+
+class QueryRun {
+ public:
+  explicit QueryRun(QueryOptions options) : options_(std::move(options)), output_(options_.unbuffered) {}
+
+  int execute() {
+    int code = run();
+    if (!output_.flush() && output_.failed()) {
+      std::fprintf(stderr, "jq: error: writing output failed: %s\n", std::strerror(output_.error_number()));
+      code = kErrorSystem;
+      exit_status_override_ = true;
+    }
+    return finish(code);
+  }
+
+ private:
+  int run() {
+    if (!options_.program) {
+      // jq runs `.` when used in a pipeline without a program.
+      if (!options_.from_file && (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO))) {
+        options_.program = ".";
+      } else {
+        std::fprintf(stderr,
+                     "Usage:\tnetinspect query [OPTIONS] FILTER [FILE...]\n"
+                     "\tnetinspect query [OPTIONS] --args FILTER [STRINGS...]\n"
+                     "\tnetinspect query [OPTIONS] --jsonargs FILTER [JSON_TEXTS...]\n\n");
+        print_usage_hint();
+        exit_status_override_ = true;
+        return kErrorSystem;
+      }
+    }
+
+    configure_writer();
+
+    std::string program_text = *options_.program;
+    if (options_.from_file) {
+      if (!read_whole_file(*options_.program, program_text)) {
+        std::fprintf(stderr, "jq: Could not open %s: %s\n", options_.program->c_str(), std::strerror(errno));
+        exit_status_override_ = true;
+        return kErrorSystem;
+      }
+      program_text = sanitize_utf8(program_text);
+    }
+
+    jq::CompileOptions compile_options;
+    compile_options.library_paths = options_.library_paths;
+    for (const auto& [name, value] : options_.named) compile_options.predefined_variables.push_back(name);
+    compile_options.predefined_variables.emplace_back("ARGS");
+
+    std::optional<jq::Compiled> program;
+    try {
+      program.emplace(jq::Compiled::compile(program_text, compile_options));
+    } catch (const jq::CompileError& error) {
+      std::fprintf(stderr, "jq: error: %s\n", error.what());
+      exit_status_override_ = true;
+      return kErrorCompile;
+    }
+
+    QueryInput::Settings settings;
+    settings.files = options_.input_files;
+    settings.raw = options_.raw_input;
+    settings.slurp = options_.slurp;
+    settings.seq = options_.seq;
+    QueryInput input(std::move(settings));
+    input_ = &input;
+
+    jq::Environment env;
+    for (const auto& [name, value] : options_.named) env.variables.emplace_back(name, value);
+    json::Object args;
+    args.set("positional", json::Value::array(options_.positional));
+    args.set("named", json::Value::object(options_.named));
+    env.variables.emplace_back("ARGS", json::Value::object(std::move(args)));
+    env.next_input = [&input]() -> std::optional<json::Value> {
+      try {
+        return input.next();
+      } catch (const json::ParseError& error) {
+        // A malformed input read by `input`/`inputs` is an ordinary error.
+        throw jq::RuntimeError(json::Value::string(error.what()));
+      }
+    };
+    env.current_filename = [&input]() { return input.current_filename(); };
+    env.write_stderr = write_stderr;
+
+    int ret = kOkNoOutput;
+    try {
+      if (options_.null_input) {
+        ret = process(*program, json::Value::null(), env);
+      } else {
+        while (input.failures() == 0) {
+          std::optional<json::Value> value;
+          try {
+            value = input.next();
+          } catch (const json::ParseError& error) {
+            std::fprintf(stderr, "jq: parse error: %s\n", error.what());
+            ret = kErrorUnknown;
+            break;
+          }
+          if (!value) break;
+          ret = process(*program, *value, env);
+          if (ret <= 0 && ret != kOkNoOutput) last_result_ = ret != kOkNullKind ? 1 : 0;
+          if (halted_) break;
+        }
+      }
+    } catch (const OutputClosed&) {
+      return kOk;
+    }
+    if (input.failures() != 0) ret = kErrorSystem;
+    return ret;
+  }
+
+  void configure_writer() {
+    bool color = false;
+    if (isatty(STDOUT_FILENO)) {
+      const char* no_color = std::getenv("NO_COLOR");
+      color = no_color == nullptr || no_color[0] == '\0';
+    }
+    if (options_.force_color) color = true;
+    if (options_.force_mono) color = false;
+    write_options_.color = color;
+    if (const char* spec = std::getenv("JQ_COLORS")) {
+      if (valid_jq_colors(spec)) {
+        write_options_.colors = spec;
+      } else {
+        std::fprintf(stderr, "Failed to set $JQ_COLORS\n");
+      }
+    }
+    write_options_.indent = options_.indent;
+    write_options_.use_tab = options_.tab;
+    write_options_.ascii = options_.ascii;
+    write_options_.sort_keys = options_.sort_keys;
+  }
+
+  // Runs the program on one input; returns jq's per-input result code.
+  int process(const jq::Compiled& program, const json::Value& value, jq::Environment& env) {
+    int ret = kOkNoOutput;
+    try {
+      program.run(value, env, [&](const json::Value& result) { ret = emit(result); });
+    } catch (const jq::Halt& halt) {
+      halted_ = true;
+      output_.result_done();
+      if (halt.value) {
+        const json::Value& message = *halt.value;
+        if (message.is_string()) {
+          write_stderr(message.as_string());  // verbatim: no prefix, no newline
+        } else if (!message.is_null()) {
+          std::string text = json::to_json(message);
+          text += '\n';
+          write_stderr(text);
+        }
+      }
+      std::fflush(stderr);
+      return halt.exit_code;
+    } catch (const jq::RuntimeError& error) {
+      report_error(error.value());
+      return kErrorUnknown;
+    } catch (const OutputError& error) {
+      report_error(json::Value::string(error.message));
+      return kErrorUnknown;
+    } catch (const OutputClosed&) {
+      throw;
+    } catch (const std::bad_alloc&) {
+      report_error(json::Value::string("Out of memory"));
+      return kErrorUnknown;
+    }
+    return ret;
+  }
+
+  int emit(const json::Value& result) {
+    std::string& out = output_.buffer();
+    int ret = kOk;
+    if (options_.raw_output && result.is_string()) {
+      if (options_.ascii) {
+        json::write(result, write_options_, out);  // jq prints it quoted, escaped
+      } else {
+        const std::string& text = result.as_string();
+        if (options_.raw_output0 && text.find('\0') != std::string::npos) {
+          throw OutputError{"Cannot dump a string containing NUL with --raw-output0 option"};
+        }
+        out += text;
+      }
+    } else {
+      ret = (result.kind() == json::Kind::False || result.is_null()) ? kOkNullKind : kOk;
+      if (options_.seq) out += '\x1e';
+      json::write(result, write_options_, out);
+    }
+    if (!options_.raw_no_newline) out += '\n';
+    if (options_.raw_output0) out += '\0';
+    output_.result_done();
+    return ret;
+  }
+
+  void report_error(const json::Value& error) {
+    std::string position = input_ != nullptr ? input_->position() : "<unknown>";
+    std::string line;
+    if (error.is_string()) {
+      // jq prints the message with %s: it ends at the first NUL.
+      const std::string& message = error.as_string();
+      line = "jq: error (at " + position + "): " + message.substr(0, message.find('\0')) + "\n";
+    } else {
+      line = "jq: error (at " + position + ") (not a string): " + json::to_json(error) + "\n";
+    }
+    write_stderr(line);
+  }
+
+  int finish(int ret) const {
+    if (options_.exit_status && !exit_status_override_) {
+      if (ret != kOkNoOutput) return std::abs(ret);
+      switch (last_result_) {
+        case -1: return 4;
+        case 0: return 1;
+        default: return 0;
+      }
+    }
+    if (options_.exit_status) return std::abs(ret);
+    return ret > 0 ? ret : 0;
+  }
+
+  QueryOptions options_;
+  QueryOutput output_;
+  json::WriteOptions write_options_;
+  QueryInput* input_ = nullptr;
+  int last_result_ = -1;  // -1 no result, 0 null/false, 1 anything else
+  bool halted_ = false;
+  bool exit_status_override_ = false;
+};
+
+struct ThreadJob {
+  QueryOptions* options;
+  int exit_code = kErrorUnknown;
+};
+
+void* run_query_thread(void* arg) {
+  auto* job = static_cast<ThreadJob*>(arg);
+  QueryRun run(std::move(*job->options));
+  job->exit_code = run.execute();
+  return nullptr;
+}
+
+}  // namespace
+
+int run_query_command(int argc, char** argv) {
+  QueryOptions options;
+  if (std::optional<int> done = parse_query_options(argc, argv, options)) return *done;
+
+  ThreadJob job{&options};
+  pthread_attr_t attributes;
+  pthread_attr_init(&attributes);
+  pthread_attr_setstacksize(&attributes, kEvaluatorStack);
+  pthread_t thread;
+  int created = pthread_create(&thread, &attributes, run_query_thread, &job);
+  pthread_attr_destroy(&attributes);
+  if (created != 0) {
+    // Not enough address space for the big stack: run here instead.
+    run_query_thread(&job);
+  } else {
+    pthread_join(thread, nullptr);
+  }
+  return job.exit_code;
+}
+
+}  // namespace netinspect::cli

@@ -1,0 +1,302 @@
+#include "cli/query_options.h"
+
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string_view>
+
+#include "cli/query_input.h"
+#include "json/parse.h"
+
+#ifndef NETINSPECT_VERSION
+#define NETINSPECT_VERSION "unknown"
+#endif
+
+namespace netinspect::cli {
+namespace {
+
+constexpr const char* kHelpText =
+    "Usage: netinspect query [OPTIONS] FILTER [FILE...]\n"
+    "       netinspect query [OPTIONS] --args FILTER [STRINGS...]\n"
+    "       netinspect query [OPTIONS] --jsonargs FILTER [JSON_TEXTS...]\n"
+    "\n"
+    "Runs the jq program FILTER over the JSON values read from the FILEs (or standard\n"
+    "input) and prints its results. The language, options, output bytes, error messages\n"
+    "and exit codes are those of jq 1.8, so `netinspect query` can replace `jq` in\n"
+    "scripts. Error messages keep jq's `jq: error ...` / `jq: parse error ...` prefixes\n"
+    "on purpose, so tools that parse jq's stderr keep working.\n"
+    "\n"
+    "Command options:\n"
+    "  -n, --null-input          use `null` as the single input value;\n"
+    "  -R, --raw-input           read each line as string instead of JSON;\n"
+    "  -s, --slurp               read all inputs into an array and use it as\n"
+    "                            the single input value;\n"
+    "  -c, --compact-output      compact instead of pretty-printed output;\n"
+    "  -r, --raw-output          output strings without escapes and quotes;\n"
+    "      --raw-output0         implies -r and output NUL after each output;\n"
+    "  -j, --join-output         implies -r and output without newline after\n"
+    "                            each output;\n"
+    "  -a, --ascii-output        output strings by only ASCII characters\n"
+    "                            using escape sequences;\n"
+    "  -S, --sort-keys           sort keys of each object on output;\n"
+    "  -C, --color-output        colorize JSON output;\n"
+    "  -M, --monochrome-output   disable colored output;\n"
+    "      --tab                 use tabs for indentation;\n"
+    "      --indent n            use n spaces for indentation (max 7 spaces);\n"
+    "      --unbuffered          flush output stream after each output;\n"
+    "      --stream              parse the input value in streaming fashion\n"
+    "                            (not supported yet);\n"
+    "      --stream-errors       implies --stream and report parse error as\n"
+    "                            an array (not supported yet);\n"
+    "      --seq                 parse input/output as application/json-seq;\n"
+    "  -f, --from-file           load the filter from a file (the first\n"
+    "                            positional argument names the file);\n"
+    "  -L, --library-path dir    search modules from the directory;\n"
+    "      --arg name value      set $name to the string value;\n"
+    "      --argjson name value  set $name to the JSON value;\n"
+    "      --slurpfile name file set $name to an array of JSON values read\n"
+    "                            from the file;\n"
+    "      --rawfile name file   set $name to string contents of file;\n"
+    "      --args                consume remaining arguments as positional\n"
+    "                            string values;\n"
+    "      --jsonargs            consume remaining arguments as positional\n"
+    "                            JSON values;\n"
+    "  -e, --exit-status         set exit status code based on the output;\n"
+    "  -V, --version             show the jq version this command implements;\n"
+    "  -h, --help                show the help;\n"
+    "  --                        terminates argument processing;\n"
+    "\n"
+    "Named arguments are also available as $ARGS.named[], while\n"
+    "positional arguments are available as $ARGS.positional[].\n"
+    "\n"
+    "Colours: output is coloured when standard output is a terminal, unless the\n"
+    "NO_COLOR environment variable is set and not empty; JQ_COLORS sets the colours\n"
+    "as in jq.\n"
+    "\n"
+    "Exit status: 0 on success; 1 with -e when the last output was false or null;\n"
+    "2 for usage or system errors (e.g. a missing input file); 3 for a program that\n"
+    "does not compile; 4 with -e when there was no output; 5 for a runtime error or\n"
+    "malformed JSON input; halt_error chooses its own.\n"
+    "\n"
+    "Examples (netstack inspect data, from `fx snapshot`'s inspect.json):\n"
+    "  # all open sockets\n"
+    "  netinspect query '.[] | select(.moniker == \"core/network/netstack\")\n"
+    "      | .payload.\"Socket Info\" | .[]?' inspect.json\n"
+    "  # one NIC by name (or `select(.NICID == \"2\")` by id)\n"
+    "  netinspect query '.[] | select(.moniker == \"core/network/netstack\")\n"
+    "      | .payload.\"NICs\" | .[]? | select(.Name == \"wlanx62\")' inspect.json\n"
+    "  # stack-wide TCP counters\n"
+    "  netinspect query '.[] | select(.moniker == \"core/network/netstack\")\n"
+    "      | .payload.\"Networking Stat Counters\" | select(. != null) | .TCP' inspect.json\n"
+    "  # the routing table\n"
+    "  netinspect query '.[] | select(.moniker == \"core/network/netstack\")\n"
+    "      | .payload.\"Routes\" | .[]?' inspect.json\n"
+    "  # which pprof profiles a snapshot holds\n"
+    "  netinspect query -c '.[] | select(.moniker == \"core/network/netstack\")\n"
+    "      | select(.payload.root.pprof != null)\n"
+    "      | {file: .metadata.filename, keys: (.payload.root.pprof | keys)}' inspect.json\n";
+
+// jq's test for "looks like an option": '-' followed by '-' or a letter, so
+// "-" (stdin) and "-1" stay positional.
+bool looks_like_option(const char* text) {
+  return text[0] == '-' && (text[1] == '-' || std::isalpha(static_cast<unsigned char>(text[1])));
+}
+
+[[noreturn]] void usage_error(const char* message) {
+  std::fprintf(stderr, "jq: %s\n", message);
+  print_usage_hint();
+  std::exit(2);
+}
+
+// Options that take parameters report a missing one the way jq does.
+bool has_params(int index, int argc, int count) { return index + count < argc; }
+
+void set_named(QueryOptions& options, const std::string& name, json::Value value) {
+  // jq keeps the first definition of a name.
+  if (options.named.find(name) == nullptr) options.named.set(name, std::move(value));
+}
+
+}  // namespace
+
+void print_usage_hint() {
+  std::fprintf(stderr, "Use netinspect query --help for help with command-line options.\n");
+}
+
+std::optional<int> parse_query_options(int argc, char** argv, QueryOptions& options) {
+  bool options_done = false;
+  bool further_strings = false;
+  bool further_json = false;
+
+  for (int i = 1; i < argc; ++i) {
+    const char* arg = argv[i];
+    if (options_done || !looks_like_option(arg)) {
+      if (!options.program) {
+        options.program = arg;
+      } else if (further_strings) {
+        options.positional.push_back(json::Value::string(arg));
+      } else if (further_json) {
+        try {
+          options.positional.push_back(json::parse(arg));
+        } catch (const json::ParseError&) {
+          usage_error("invalid JSON text passed to --jsonargs");
+        }
+      } else {
+        options.input_files.emplace_back(arg);
+      }
+      continue;
+    }
+    if (std::strcmp(arg, "--") == 0) {
+      options_done = true;
+      continue;
+    }
+
+    const bool is_short = arg[1] != '-';
+    std::string_view rest = is_short ? std::string_view(arg + 1) : std::string_view(arg + 2);
+    // A long option is matched once; a short cluster is walked letter by letter.
+    while (!rest.empty()) {
+      auto take = [&](char short_name, std::string_view long_name) {
+        if (is_short) {
+          if (short_name != 0 && rest.front() == short_name) {
+            rest.remove_prefix(1);
+            return true;
+          }
+          return false;
+        }
+        if (rest == long_name) {
+          rest = {};
+          return true;
+        }
+        return false;
+      };
+
+      if (take('s', "slurp")) {
+        options.slurp = true;
+      } else if (take('r', "raw-output")) {
+        options.raw_output = true;
+      } else if (take(0, "raw-output0")) {
+        options.raw_output = options.raw_no_newline = options.raw_output0 = true;
+      } else if (take('j', "join-output")) {
+        options.raw_output = options.raw_no_newline = true;
+      } else if (take('c', "compact-output")) {
+        options.indent = 0;
+        options.tab = false;
+      } else if (take('C', "color-output")) {
+        options.force_color = true;
+      } else if (take('M', "monochrome-output")) {
+        options.force_mono = true;
+      } else if (take('a', "ascii-output")) {
+        options.ascii = true;
+      } else if (take(0, "unbuffered")) {
+        options.unbuffered = true;
+      } else if (take('S', "sort-keys")) {
+        options.sort_keys = true;
+      } else if (take('R', "raw-input")) {
+        options.raw_input = true;
+      } else if (take('n', "null-input")) {
+        options.null_input = true;
+      } else if (take('f', "from-file")) {
+        options.from_file = true;
+      } else if (take('L', "library-path")) {
+        if (!rest.empty()) {  // -Ldir
+          options.library_paths.emplace_back(rest);
+          rest = {};
+        } else if (!has_params(i, argc, 1)) {
+          std::fprintf(stderr, "-L takes a parameter: (e.g. -L /search/path or -L/search/path)\n");
+          print_usage_hint();
+          return 2;
+        } else {
+          options.library_paths.emplace_back(argv[++i]);
+        }
+      } else if (take('b', "binary")) {
+        // Windows-only in jq; accepted and ignored elsewhere.
+      } else if (take(0, "tab")) {
+        options.tab = true;
+      } else if (take(0, "indent")) {
+        if (!has_params(i, argc, 1)) usage_error("--indent takes one parameter");
+        int indent = std::atoi(argv[i + 1]);
+        if (indent < -1 || indent > 7) usage_error("--indent takes a number between -1 and 7");
+        // jq: -1 means tabs, 0 compact output.
+        options.tab = indent == -1;
+        options.indent = indent < 0 ? 0 : indent;
+        ++i;
+      } else if (take(0, "seq")) {
+        options.seq = true;
+      } else if (take(0, "stream") || take(0, "stream-errors")) {
+        options.stream = true;
+      } else if (take('e', "exit-status")) {
+        options.exit_status = true;
+      } else if (take(0, "args")) {
+        further_strings = true;
+        further_json = false;
+      } else if (take(0, "jsonargs")) {
+        further_strings = false;
+        further_json = true;
+      } else if (take(0, "arg")) {
+        if (!has_params(i, argc, 2)) usage_error("--arg takes two parameters (e.g. --arg varname value)");
+        set_named(options, argv[i + 1], json::Value::string(argv[i + 2]));
+        i += 2;
+      } else if (take(0, "argjson")) {
+        if (!has_params(i, argc, 2)) usage_error("--argjson takes two parameters (e.g. --argjson varname text)");
+        if (options.named.find(argv[i + 1]) == nullptr) {
+          try {
+            set_named(options, argv[i + 1], json::parse(argv[i + 2]));
+          } catch (const json::ParseError&) {
+            usage_error("invalid JSON text passed to --argjson");
+          }
+        }
+        i += 2;
+      } else if (take(0, "rawfile") || take(0, "slurpfile")) {
+        const bool raw = std::strcmp(arg, "--rawfile") == 0;
+        const char* which = raw ? "rawfile" : "slurpfile";
+        if (!has_params(i, argc, 2)) {
+          std::fprintf(stderr, "jq: --%s takes two parameters (e.g. --%s varname filename)\n", which, which);
+          print_usage_hint();
+          return 2;
+        }
+        if (options.named.find(argv[i + 1]) == nullptr) {
+          std::string error;
+          std::optional<json::Value> data = load_file_value(argv[i + 2], raw, error);
+          if (!data) {
+            std::fprintf(stderr, "jq: Bad JSON in --%s %s %s: %s\n", which, argv[i + 1], argv[i + 2],
+                         error.c_str());
+            return 2;
+          }
+          set_named(options, argv[i + 1], std::move(*data));
+        }
+        i += 2;
+      } else if (take('h', "help")) {
+        std::fputs(kHelpText, stdout);
+        return 0;
+      } else if (take('V', "version")) {
+        std::printf("jq-1.8.1 (netinspect %s)\n", NETINSPECT_VERSION);
+        return 0;
+      } else if (take(0, "build-configuration")) {
+        std::printf("netinspect %s\n", NETINSPECT_VERSION);
+        return 0;
+      } else if (take(0, "run-tests") || take(0, "debug-dump-disasm") || take(0, "debug-trace") ||
+                 take(0, "debug-trace=all")) {
+        std::fprintf(stderr, "jq: %s is not supported by netinspect query\n", arg);
+        print_usage_hint();
+        return 2;
+      } else {
+        if (is_short) {
+          std::fprintf(stderr, "jq: Unknown option -%c\n", rest.front());
+        } else {
+          std::fprintf(stderr, "jq: Unknown option %s\n", arg);
+        }
+        print_usage_hint();
+        return 2;
+      }
+    }
+  }
+
+  if (options.stream) {
+    std::fprintf(stderr, "jq: --stream and --stream-errors are not yet supported by netinspect query\n");
+    print_usage_hint();
+    return 2;
+  }
+  return std::nullopt;
+}
+
+}  // namespace netinspect::cli

@@ -1,0 +1,244 @@
+// netinspect::source — snapshot inputs: files, stdin, gzip, zip, directories,
+// and a fast splitter that hands out the entries of a top-level JSON array one
+// at a time, so memory stays bounded by the largest entry rather than the file.
+//
+// Typical use: for each path of expand_paths(paths), open_entries(path) and
+// next() through it; peek_moniker(entry.raw) to skip entries cheaply,
+// parse_entry() for the rest. Input/open() hold a whole input in memory, for
+// consumers that need all of the text at once.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "json/parse.h"
+#include "json/value.h"
+
+namespace netinspect::source {
+
+namespace detail {
+class Buffer;
+}
+
+// Every input problem: unreadable file, corrupt archive, size limit, broken
+// array. what() is one line that names the input (and position when known).
+class SourceError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Limits {
+  // Cap on the bytes a .gz or .zip member may inflate to (zip/gzip bombs).
+  std::uint64_t max_decompressed_bytes = 16ULL << 30;
+  // Archives listing more members than this are rejected before reading.
+  std::uint64_t max_zip_members = 100000;
+};
+
+struct OpenOptions {
+  std::string zip_member = "inspect.json";  // `--member NAME`
+  Limits limits;
+};
+
+enum class Compression : std::uint8_t { None, Gzip, Zip };
+
+// The whole text of one input, decompressed. Move-only. Plain files are
+// memory-mapped; stdin, gzip and zip members live in a heap buffer.
+class Input {
+ public:
+  // text() is always followed by at least this many readable bytes (zeros), so
+  // SIMD readers (simdjson's SIMDJSON_PADDING is 64) can use any view into it
+  // without copying.
+  static constexpr std::size_t kPadding = 64;
+
+  Input();
+  ~Input();
+  Input(Input&&) noexcept;
+  Input& operator=(Input&&) noexcept;
+
+  // Wraps bytes already in memory (tests, `--argfile`-like uses). Copies them.
+  static Input from_bytes(std::string name, std::string_view bytes,
+                          const OpenOptions& options = {});
+
+  // For messages: "snap.json", "snap.zip#inspect.json", "<stdin>".
+  const std::string& name() const { return name_; }
+  // For jq's `input_filename`: the path as given; nullopt for stdin (jq: null).
+  const std::optional<std::string>& filename() const { return filename_; }
+  Compression compression() const { return compression_; }
+  std::string_view text() const;
+
+  // Tells the kernel it may drop the pages of a memory-mapped input that lie
+  // wholly before `offset` (already consumed), keeping RSS bounded on big
+  // files. Views into that range stay valid: pages are re-read on access.
+  // No-op for heap-buffered inputs.
+  void release_before(std::size_t offset) const;
+
+  struct Storage;  // implementation detail (input.cc)
+
+ private:
+  friend Input open(const std::string& path, const OpenOptions& options);
+  std::string name_;
+  std::optional<std::string> filename_;
+  Compression compression_ = Compression::None;
+  std::unique_ptr<Storage> storage_;
+};
+
+// Opens one path: "-" is stdin; a file is detected as gzip (1f 8b) or zip
+// (PK\3\4) by content, whatever its extension. A directory is an error here
+// (use expand_paths). The whole decompressed text is held: for big compressed
+// inputs prefer open_entries. Throws SourceError.
+Input open(const std::string& path, const OpenOptions& options = {});
+
+// A forward-only stream of one input's decompressed bytes, for inputs not
+// held in memory whole: gzip is inflated and zip members are read chunk by
+// chunk, so memory stays bounded whatever the decompressed size.
+class Reader {
+ public:
+  virtual ~Reader() = default;
+  // Reads up to `size` bytes into `buffer`; 0 at the end. Throws SourceError
+  // (corrupt or truncated data, decompressed size over the limit).
+  virtual std::size_t read(char* buffer, std::size_t size) = 0;
+  // The decompressed size when known in advance (a zip member's header), else
+  // 0: for presizing and progress only, never trusted.
+  virtual std::uint64_t size_hint() const { return 0; }
+
+  std::string name;                     // as Input::name()
+  std::optional<std::string> filename;  // as Input::filename()
+  Compression compression = Compression::None;
+};
+
+// Opens one path as a Reader (same detection and errors as open()).
+std::unique_ptr<Reader> open_reader(const std::string& path, const OpenOptions& options = {});
+
+// Replaces each directory by the snapshot inputs in it, in name order: its
+// OpenOptions::zip_member file when present (an unpacked snapshot), else every
+// regular *.json, *.json.gz, *.gz and *.zip file (hidden files skipped). Other
+// paths, "-" included, are kept as given. Throws SourceError for a directory
+// that cannot be read or holds no snapshot.
+std::vector<std::string> expand_paths(const std::vector<std::string>& paths,
+                                      const OpenOptions& options = {});
+
+// expand_paths + open, eagerly. Prefer opening one at a time for big inputs.
+std::vector<Input> open_all(const std::vector<std::string>& paths,
+                            const OpenOptions& options = {});
+
+// "16 GiB", "1 MiB", "1000 bytes": how limits are spelled in messages.
+std::string format_size(std::uint64_t bytes);
+
+struct Position {
+  std::size_t line = 1;    // 1-based
+  std::size_t column = 1;  // 1-based, in bytes
+};
+// Line/column of byte `offset` in `text` (counts newlines: for error paths).
+Position locate(std::string_view text, std::size_t offset);
+
+// One item of an EntryStream.
+struct Entry {
+  std::string_view raw;  // the JSON text of the entry, trimmed; a view into the input
+  // True for an element of a top-level array, false for a whole top-level
+  // value that is not an array (or any value when split_arrays is off).
+  bool array_element = false;
+  std::size_t index = 0;   // 0-based count of items handed out before this one
+  std::size_t offset = 0;  // byte offset of raw.data() in the text
+};
+
+// Splits JSON text into entries without parsing them: each top-level array is
+// handed out element by element; any other top-level value (jq reads a stream
+// of whitespace-separated values) is handed out whole. Only structure is
+// checked (strings, escapes, bracket depth, commas): the contents of each
+// entry are validated by whoever parses it. Never crashes or hangs on invalid
+// input; a structural break throws SourceError naming the line and column,
+// after every entry before it was returned.
+//
+// Over an Input or a string, entry views stay valid as long as the text does.
+// Over a Reader, the stream keeps a sliding window (the current entry plus one
+// read) and a view is valid only until the next call to next().
+class EntryStream {
+ public:
+  struct Options {
+    bool split_arrays = true;
+    // Memory-mapped inputs: let the kernel drop consumed pages this often.
+    std::size_t release_every = 64u << 20;
+    // Reader inputs: bytes asked of the reader per refill (at least; the
+    // window doubles while one entry does not fit).
+    std::size_t read_size = 4u << 20;
+  };
+
+  EntryStream(const Input& input, Options options);
+  explicit EntryStream(const Input& input) : EntryStream(input, Options{}) {}
+  EntryStream(Input&& input, Options options);  // owns it
+  EntryStream(std::unique_ptr<Reader> reader, Options options);
+  explicit EntryStream(std::unique_ptr<Reader> reader) : EntryStream(std::move(reader), Options{}) {}
+  // `name` is used in error messages. `text` must outlive the stream.
+  EntryStream(std::string_view text, std::string name, Options options);
+  EntryStream(std::string_view text, std::string name)
+      : EntryStream(text, std::move(name), Options{}) {}
+  ~EntryStream();
+  EntryStream(const EntryStream&) = delete;
+  EntryStream& operator=(const EntryStream&) = delete;
+
+  // Next entry; false at the end. Throws SourceError on a structural break
+  // (and, over a Reader, on a read or decompression error).
+  bool next(Entry& out);
+
+  // Line/column of a byte offset of the input (for errors inside an entry:
+  // entry.offset + offset in entry.raw). Over a Reader, only offsets from the
+  // current entry's start onwards can be located.
+  Position locate(std::size_t offset) const;
+  // Decompressed bytes consumed so far (for progress).
+  std::size_t bytes_consumed() const { return base_ + pos_; }
+  const std::string& name() const { return name_; }
+  // For jq's `input_filename`: the path as given; nullopt for stdin or text.
+  const std::optional<std::string>& filename() const { return filename_; }
+
+ private:
+  enum class State : std::uint8_t { Start, TopLevel, ArrayFirst, ArrayNext, Done };
+  [[noreturn]] void fail(std::size_t relative, std::string_view what) const;
+  bool refill(std::size_t& keep_from);
+  bool skip_whitespace(std::size_t& pos);
+  std::size_t end_of_value(std::size_t& start);  // a top-level value that is not split; may refill
+  std::string entries_so_far() const;
+
+  std::string name_;
+  std::optional<std::string> filename_;
+  Options options_;
+  std::unique_ptr<Input> owned_input_;
+  const Input* input_ = nullptr;  // for release_before; null for text and readers
+  std::unique_ptr<Reader> reader_;
+  std::unique_ptr<detail::Buffer> buffer_;  // reader mode only
+  std::string_view window_;  // the bytes in memory: the whole text, or the reader's window
+  std::size_t base_ = 0;     // input offset of window_[0]
+  std::size_t pos_ = 0;      // in window_
+  bool eof_ = true;          // nothing more to read into the window
+  std::size_t newlines_before_ = 0;    // newlines in the input before window_
+  std::size_t line_start_before_ = 0;  // input offset where the line at window_[0] starts
+  std::size_t released_ = 0;
+  std::size_t count_ = 0;
+  State state_ = State::Start;
+};
+
+// An EntryStream over any path, the cheapest bounded-memory way: plain regular
+// files are memory-mapped (pages dropped as consumed); stdin, pipes, gzip and
+// zip are streamed through a Reader. Throws SourceError.
+std::unique_ptr<EntryStream> open_entries(const std::string& path, const OpenOptions& options = {},
+                                          EntryStream::Options stream_options = {});
+
+// Parses one entry. A json::ParseError is rethrown with its "at line L,
+// column C" (message and fields) made relative to the whole input, as jq
+// would report it when reading the file.
+json::Value parse_entry(const EntryStream& stream, const Entry& entry,
+                        const json::ParseOptions& options = {});
+
+// The "moniker" string of an entry object, read from its raw text without
+// building the payload, so an entry that a `select(.moniker == "...")` rules
+// out can be skipped unparsed. nullopt whenever the cheap answer might differ
+// from what a full parse gives (no such key, non-string value, escapes or
+// invalid UTF-8 in it, a second "moniker" key): callers then parse the entry.
+std::optional<std::string_view> peek_moniker(std::string_view raw_entry);
+
+}  // namespace netinspect::source
