@@ -62,9 +62,14 @@ Position EntryStream::locate(std::size_t offset) const {
   return position;
 }
 
+std::string_view EntryStream::available_from(std::size_t offset) const {
+  if (offset < base_ || offset - base_ > window_.size()) return {};
+  return window_.substr(offset - base_);
+}
+
 void EntryStream::fail(std::size_t relative, std::string_view what) const {
   const Position at = locate(base_ + relative);
-  throw SourceError(name_ + ": " + std::string(what) + " at line " + std::to_string(at.line) +
+  throw StructureError(name_ + ": " + std::string(what) + " at line " + std::to_string(at.line) +
                     ", column " + std::to_string(at.column));
 }
 
@@ -172,6 +177,7 @@ bool EntryStream::next(Entry& out) {
           return false;
         }
         if (window_[pos_] == '[' && options_.split_arrays) {
+          array_open_ = base_ + pos_;
           ++pos_;
           state_ = State::ArrayFirst;
           continue;
@@ -179,7 +185,7 @@ bool EntryStream::next(Entry& out) {
         std::size_t start = pos_;
         const std::size_t end = end_of_value(start);
         pos_ = end;
-        out = Entry{window_.substr(start, end - start), false, count_++, base_ + start};
+        out = Entry{window_.substr(start, end - start), false, count_++, base_ + start, base_ + end, false, 0};
         return true;
       }
 
@@ -191,6 +197,10 @@ bool EntryStream::next(Entry& out) {
           if (state_ == State::ArrayNext) fail(start, "expected a value after ','");
           pos_ = start + 1;
           state_ = State::TopLevel;
+          if (options_.empty_arrays_as_values) {
+            out = Entry{"[]", false, count_++, array_open_, base_ + pos_, false, 0};
+            return true;
+          }
           continue;
         }
         ScanResult r;
@@ -211,7 +221,8 @@ bool EntryStream::next(Entry& out) {
           default: fail(r.stop, "unexpected '}'");
         }
         pos_ = r.stop + 1;
-        out = Entry{window_.substr(start, end - start), true, count_++, base_ + start};
+        out = Entry{window_.substr(start, end - start), true, count_++, base_ + start, base_ + end,
+                    state_ == State::TopLevel, base_ + pos_};
         if (input_ != nullptr && pos_ - released_ >= options_.release_every) {
           // Only what lies before this entry: its view must stay cheap to read.
           input_->release_before(start);

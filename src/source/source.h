@@ -33,6 +33,14 @@ class SourceError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The text is not well-formed JSON at the level the splitter checks (a broken
+// or unfinished array): the input was read fine but is malformed, which jq
+// callers report as a parse error rather than an I/O error.
+class StructureError : public SourceError {
+ public:
+  using SourceError::SourceError;
+};
+
 struct Limits {
   // Cap on the bytes a .gz or .zip member may inflate to (zip/gzip bombs).
   std::uint64_t max_decompressed_bytes = 16ULL << 30;
@@ -145,6 +153,10 @@ struct Entry {
   bool array_element = false;
   std::size_t index = 0;   // 0-based count of items handed out before this one
   std::size_t offset = 0;  // byte offset of raw.data() in the text
+  std::size_t end = 0;     // byte offset just past the entry's text
+  // An array element right before its array's ']': the array is complete.
+  bool last_element = false;
+  std::size_t array_end = 0;  // with last_element: offset just past the ']'
 };
 
 // Splits JSON text into entries without parsing them: each top-level array is
@@ -167,6 +179,9 @@ class EntryStream {
     // Reader inputs: bytes asked of the reader per refill (at least; the
     // window doubles while one entry does not fit).
     std::size_t read_size = 4u << 20;
+    // Hand out an empty top-level array as one entry (raw "[]", not an array
+    // element), for callers that must see every top-level value.
+    bool empty_arrays_as_values = false;
   };
 
   EntryStream(const Input& input, Options options);
@@ -190,6 +205,9 @@ class EntryStream {
   // entry.offset + offset in entry.raw). Over a Reader, only offsets from the
   // current entry's start onwards can be located.
   Position locate(std::size_t offset) const;
+  // The bytes of the input from `offset` to the end of what is in memory (the
+  // whole text, or over a Reader the current window); empty when out of range.
+  std::string_view available_from(std::size_t offset) const;
   // Decompressed bytes consumed so far (for progress).
   std::size_t bytes_consumed() const { return base_ + pos_; }
   const std::string& name() const { return name_; }
@@ -219,6 +237,7 @@ class EntryStream {
   std::size_t line_start_before_ = 0;  // input offset where the line at window_[0] starts
   std::size_t released_ = 0;
   std::size_t count_ = 0;
+  std::size_t array_open_ = 0;  // input offset of the current top-level array's '['
   State state_ = State::Start;
 };
 
