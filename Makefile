@@ -12,7 +12,7 @@ CTEST_JOBS ?= 2
 CMAKE_COMMON := -G Ninja -DNETINSPECT_WERROR=$(WERROR)
 
 .DEFAULT_GOAL := help
-.PHONY: help deps configure build test test-unit test-asan asan run conformance clean
+.PHONY: help deps configure build test test-unit test-asan asan run conformance clean bench
 
 help:  ## show this help
 	@echo "netinspect make targets:"
@@ -51,3 +51,28 @@ run: configure  ## build the program, then print an overview of the bundled samp
 
 clean:  ## remove build/ and build-asan/
 	rm -rf $(BUILD_DIR) $(ASAN_DIR)
+
+bench: build  ## time netinspect query vs jq and gojq on a generated 1 GiB snapshot (BENCH_ARGS="--size 200M --no-jq")
+	@bench/run-bench.sh --netinspect $(BUILD_DIR)/netinspect $(BENCH_ARGS)
+
+# --- Fuzzing (fuzz/README.md): clang + libFuzzer build of the parsers into build-fuzz/.
+FUZZ_DIR          ?= build-fuzz
+FUZZ_SECONDS      ?= 60
+FUZZ_TEST_SECONDS ?= 20
+FUZZ_LONG_SECONDS ?= 3600
+FUZZ_TARGETS      ?=
+.PHONY: fuzz-build fuzz fuzz-long test-fuzz
+
+fuzz-build: deps
+	@CC=clang CXX=clang++ cmake -S fuzz -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" >/dev/null
+	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_all
+
+fuzz: fuzz-build  ## build the libFuzzer targets, run each FUZZ_SECONDS (60) (FUZZ_TARGETS="jq_run json_parse")
+	@fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-long: fuzz-build  ## run each fuzz target FUZZ_LONG_SECONDS (3600), growing build-fuzz/corpus
+	@fuzz/run.sh $(FUZZ_DIR) $(FUZZ_LONG_SECONDS) $(FUZZ_TARGETS)
+
+test-fuzz: fuzz-build  ## CI-sized fuzz run: each target FUZZ_TEST_SECONDS (20), fails on a crash
+	@fuzz/run.sh $(FUZZ_DIR) $(FUZZ_TEST_SECONDS) $(FUZZ_TARGETS)

@@ -1,4 +1,6 @@
 // The `netinspect` program: dispatches to one subcommand per file.
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <cstring>
 #include <string_view>
@@ -21,6 +23,20 @@ struct Command {
 constexpr Command kCommands[] = {
     {"query", "run a jq program over JSON input (drop-in for jq 1.8)",
      netinspect::cli::run_query_command},
+    {"pprof", "list, extract and read Go pprof profiles (top, folded, flame)", netinspect::cli::run_pprof_command},
+    {"capture", "print this host's Linux network stack as netstack Inspect JSON", netinspect::cli::run_capture_command},
+    {"snapshot", "write this host's network state as an fx-snapshot zip", netinspect::cli::run_snapshot_command},
+    {"gen", "write a synthetic netstack2 snapshot (deterministic, any size)", netinspect::cli::run_gen_command},
+    {"list", "list the monikers of a snapshot with entry counts and sources", netinspect::cli::run_list_command},
+    {"selectors", "list the selectors of every property that selectors match", netinspect::cli::run_selectors_command},
+    {"show", "print matching Inspect data as iquery does (text or JSON)", netinspect::cli::run_show_command},
+    {"overview", "one screen about a netstack snapshot (the default command)", netinspect::cli::run_overview_command},
+    {"sockets", "open sockets: addresses, state, NIC, traffic, errors", netinspect::cli::run_sockets_command},
+    {"nics", "network interfaces: flags, addresses, DHCP, traffic (--detail)", netinspect::cli::run_nics_command},
+    {"counters", "the netstack stat counters as dotted names", netinspect::cli::run_counters_command},
+    {"routes", "the routing table; --dest ADDR shows the route taken", netinspect::cli::run_routes_command},
+    {"diff", "what changed between snapshots: counters, sockets, NICs, routes", netinspect::cli::run_diff_command},
+    {"triage", "known bad signs: built-in netstack rules and .triage configs", netinspect::cli::run_triage_command},
 };
 
 void print_help(std::FILE* out) {
@@ -55,8 +71,10 @@ const Command* find_command(std::string_view name) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    print_help(stderr);
-    return 2;
+    // The main job: the overview of this host's live network stack.
+    char overview[] = "overview";
+    char* overview_argv[] = {overview, nullptr};
+    return netinspect::cli::run_overview_command(1, overview_argv);
   }
   std::string_view first = argv[1];
   if (first == "--help" || first == "-h") {
@@ -83,6 +101,13 @@ int main(int argc, char** argv) {
     return command->run(2, help_argv);
   }
   const Command* command = find_command(first);
+  struct stat source_info {};
+  if (command == nullptr && (first.starts_with("-") || stat(argv[1], &source_info) == 0)) {
+    // `netinspect [options] SOURCE...` is the overview of those sources.
+    char overview[] = "overview";
+    argv[0] = overview;
+    return netinspect::cli::run_overview_command(argc, argv);
+  }
   if (command == nullptr) {
     std::fprintf(stderr, "netinspect: unknown command '%s'\nRun 'netinspect --help' for the list of commands.\n",
                  argv[1]);

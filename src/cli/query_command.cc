@@ -12,6 +12,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -20,9 +22,12 @@
 #include "cli/query_input.h"
 #include "cli/query_options.h"
 #include "cli/query_output.h"
+#include "cli/query_plan.h"
+#include "cli/query_stream.h"
 #include "jq/jq.h"
 #include "json/parse.h"
 #include "json/write.h"
+#include "source/source.h"
 
 namespace netinspect::cli {
 namespace {
@@ -119,20 +124,19 @@ class QueryRun {
       return kErrorCompile;
     }
 
+    if (std::optional<int> streamed = try_streaming(program_text, compile_options, *program)) return *streamed;
+
     QueryInput::Settings settings;
+    settings.open = options_.input.open;
     settings.files = options_.input_files;
     settings.raw = options_.raw_input;
     settings.slurp = options_.slurp;
     settings.seq = options_.seq;
     QueryInput input(std::move(settings));
     input_ = &input;
+    position_ = [&input] { return input.position(); };
 
-    jq::Environment env;
-    for (const auto& [name, value] : options_.named) env.variables.emplace_back(name, value);
-    json::Object args;
-    args.set("positional", json::Value::array(options_.positional));
-    args.set("named", json::Value::object(options_.named));
-    env.variables.emplace_back("ARGS", json::Value::object(std::move(args)));
+    jq::Environment env = make_environment();
     env.next_input = [&input]() -> std::optional<json::Value> {
       try {
         return input.next();
@@ -142,7 +146,6 @@ class QueryRun {
       }
     };
     env.current_filename = [&input]() { return input.current_filename(); };
-    env.write_stderr = write_stderr;
 
     int ret = kOkNoOutput;
     try {
@@ -159,6 +162,7 @@ class QueryRun {
             break;
           }
           if (!value) break;
+          if (options_.input.moniker && value->is_array()) *value = keep_moniker(*value, *options_.input.moniker);
           ret = process(*program, *value, env);
           if (ret <= 0 && ret != kOkNoOutput) last_result_ = ret != kOkNullKind ? 1 : 0;
           if (halted_) break;
@@ -168,6 +172,159 @@ class QueryRun {
       return kOk;
     }
     if (input.failures() != 0) ret = kErrorSystem;
+    return ret;
+  }
+
+  jq::Environment make_environment() const {
+    jq::Environment env;
+    for (const auto& [name, value] : options_.named) env.variables.emplace_back(name, value);
+    json::Object args;
+    args.set("positional", json::Value::array(options_.positional));
+    args.set("named", json::Value::object(options_.named));
+    env.variables.emplace_back("ARGS", json::Value::object(std::move(args)));
+    env.write_stderr = write_stderr;
+    return env;
+  }
+
+  static bool has_moniker(const json::Value& entry, const std::string& moniker) {
+    if (!entry.is_object()) return false;
+    const json::Value* value = entry.as_object().find("moniker");
+    return value != nullptr && value->is_string() && value->as_string() == moniker;
+  }
+
+  // --moniker on a whole array: the elements whose moniker is `moniker`.
+  static json::Value keep_moniker(const json::Value& array, const std::string& moniker) {
+    json::Array kept;
+    for (const json::Value& entry : array.as_array()) {
+      if (has_moniker(entry, moniker)) kept.push_back(entry);
+    }
+    return json::Value::array(std::move(kept));
+  }
+
+  // Runs `.[] | REST` entry by entry (see query_plan.h) when the options
+  // allow it; nullopt when the program must see whole input values.
+  std::optional<int> try_streaming(const std::string& program_text, const jq::CompileOptions& compile_options,
+                                   const jq::Compiled& program) {
+    if (options_.no_streaming || options_.null_input || options_.slurp || options_.raw_input || options_.seq ||
+        options_.stream) {
+      return std::nullopt;
+    }
+    const std::optional<StreamPlan> plan = plan_streaming(program_text);
+    if (!plan) return std::nullopt;
+    std::optional<jq::Compiled> rest;
+    try {
+      rest.emplace(jq::Compiled::compile(plan->rest, compile_options));
+    } catch (const jq::CompileError&) {
+      return std::nullopt;  // REST alone is not a program: run the whole one
+    }
+    try {
+      return run_streaming(program, *rest, *plan);
+    } catch (const OutputClosed&) {
+      return kOk;
+    }
+  }
+
+  int run_streaming(const jq::Compiled& program, const jq::Compiled& rest, const StreamPlan& plan) {
+    EntryInput input(options_.input_files, options_.input);
+    jq::Environment env = make_environment();
+    env.next_input = []() -> std::optional<json::Value> { return std::nullopt; };  // the plan excludes `input`
+    env.current_filename = [&input]() { return input.current_filename(); };
+
+    const std::optional<std::string>& only = options_.input.moniker;
+    const auto ruled_out = [&](std::string_view raw) {
+      if (!only && !plan.moniker) return false;
+      const std::optional<std::string_view> moniker = source::peek_moniker(raw);
+      if (!moniker) return false;
+      return (only && *moniker != *only) || (plan.moniker && *moniker != *plan.moniker);
+    };
+
+    int ret = kOkNoOutput;
+    bool in_array = false;
+    int value_ret = kOkNoOutput;
+    std::size_t array_end = 0;
+    std::exception_ptr pending;  // a read error met while skipping to the end of an array
+    source::Entry entry;
+    // jq reads a whole array before running the program: an error's position
+    // is where the array ends, so the rest of the array is skipped to find it.
+    const auto skip_to_array_end = [&]() {
+      if (!in_array) return;
+      try {
+        source::Entry skipped;
+        while (input.next(skipped)) {
+          if (skipped.last_element) {
+            array_end = skipped.array_end;
+            break;
+          }
+        }
+      } catch (const source::SourceError&) {
+        pending = std::current_exception();
+      }
+      in_array = false;
+    };
+
+    try {
+      for (;;) {
+        if (!in_array && input.failures() != 0) break;
+        if (!input.next(entry)) break;
+        if (!entry.array_element) {
+          json::Value value = input.parse(entry);
+          const char last = entry.raw.empty() ? ' ' : entry.raw.back();
+          const std::size_t trigger = (last == ']' || last == '}' || last == '"') ? entry.end - 1 : entry.end;
+          position_ = [&input, trigger] { return input.position_after(trigger); };
+          ret = process(program, value, env);
+          if (ret <= 0 && ret != kOkNoOutput) last_result_ = ret != kOkNullKind ? 1 : 0;
+          if (halted_) break;
+          continue;
+        }
+        if (!in_array) {
+          in_array = true;
+          value_ret = kOkNoOutput;
+        }
+        bool array_done = entry.last_element;
+        if (entry.last_element) {
+          array_end = entry.array_end;
+          in_array = false;  // nothing left to skip if REST fails on it
+        }
+        if (!ruled_out(entry.raw)) {
+          json::Value element = input.parse(entry);
+          if (!only || has_moniker(element, *only)) {
+            position_ = [&] {
+              skip_to_array_end();
+              return input.position_after(array_end - 1);
+            };
+            const int element_ret = process(rest, element, env);
+            if (pending) std::rethrow_exception(pending);
+            if (halted_) {
+              ret = element_ret;
+              break;
+            }
+            if (element_ret == kErrorUnknown) {
+              value_ret = element_ret;
+              array_done = true;  // jq stops the whole `.[] | REST` at an error
+            } else if (element_ret != kOkNoOutput) {
+              value_ret = element_ret;
+            }
+          }
+        }
+        if (array_done) {
+          in_array = false;
+          ret = value_ret;
+          if (ret <= 0 && ret != kOkNoOutput) last_result_ = ret != kOkNullKind ? 1 : 0;
+        }
+      }
+    } catch (const source::StructureError& error) {
+      std::fprintf(stderr, "jq: parse error: %s\n", error.what());
+      ret = kErrorUnknown;
+    } catch (const json::ParseError& error) {
+      std::fprintf(stderr, "jq: parse error: %s\n", error.what());
+      ret = kErrorUnknown;
+    } catch (const source::SourceError& error) {
+      std::fprintf(stderr, "jq: error: %s\n", error.what());
+      ret = kErrorSystem;
+      exit_status_override_ = true;
+    }
+    if (input.failures() != 0) ret = kErrorSystem;
+    position_ = nullptr;  // it refers to `input`
     return ret;
   }
 
@@ -253,7 +410,7 @@ class QueryRun {
   }
 
   void report_error(const json::Value& error) {
-    std::string position = input_ != nullptr ? input_->position() : "<unknown>";
+    std::string position = position_ ? position_() : "<unknown>";
     std::string line;
     if (error.is_string()) {
       // jq prints the message with %s: it ends at the first NUL.
@@ -282,6 +439,7 @@ class QueryRun {
   QueryOutput output_;
   json::WriteOptions write_options_;
   QueryInput* input_ = nullptr;
+  std::function<std::string()> position_;  // jq's "(at ...)" for the value being run
   int last_result_ = -1;  // -1 no result, 0 null/false, 1 anything else
   bool halted_ = false;
   bool exit_status_override_ = false;

@@ -253,7 +253,7 @@ class QueryInput::ReaderModel {
         line_ = 0;
         if (!file.readable) {
           std::fprintf(stderr, "jq: error: Could not open file %s: %s\n", file.name.c_str(),
-                       std::strerror(file.error_number));
+                       file.error.c_str());
           ++failures_;
         } else {
           open_ = true;
@@ -392,27 +392,45 @@ QueryInput::~QueryInput() = default;
 void QueryInput::load() {
   loaded_ = true;
   bool stdin_used = false;
-  std::string content;
-  for (const std::string& path : settings_.files) {
-    File file;
-    file.name = path == "-" ? "<stdin>" : path;
-    file.begin = text_.size();
-    if (path == "-" && stdin_used) {
-      // stdin is read once; later "-" arguments see its end.
-    } else if (read_whole_file(path, content)) {
-      if (path == "-") stdin_used = true;
-      if (text_.empty() && settings_.files.size() == 1) {
-        text_ = std::move(content);
-      } else {
-        text_.append(content);
-      }
-    } else {
-      file.readable = false;
-      file.error_number = errno;
-      any_unreadable_ = true;
+  for (const std::string& given : settings_.files) {
+    // A directory stands for the snapshots in it; one that holds none is
+    // reported like a file that cannot be opened.
+    std::vector<std::string> paths;
+    std::string expand_error;
+    try {
+      paths = source::expand_paths({given}, settings_.open);
+    } catch (const source::SourceError& error) {
+      paths = {given};
+      expand_error = error.what();
     }
-    file.end = text_.size();
-    files_.push_back(std::move(file));
+    for (const std::string& path : paths) {
+      File file;
+      file.name = path == "-" ? "<stdin>" : path;
+      file.begin = text_.size();
+      if (path == "-" && stdin_used) {
+        // stdin is read once; later "-" arguments see its end.
+      } else if (!expand_error.empty()) {
+        file.readable = false;
+        file.error = expand_error;
+      } else {
+        try {
+          source::Input input = source::open(path, settings_.open);
+          if (path == "-") stdin_used = true;
+          text_.append(input.text());
+        } catch (const source::SourceError& error) {
+          file.readable = false;
+          file.error = error.what();
+        }
+      }
+      if (!file.readable) {
+        // SourceError texts start with the path; jq's line names it already.
+        const std::string prefix = path + ": ";
+        if (file.error.starts_with(prefix)) file.error.erase(0, prefix.size());
+        any_unreadable_ = true;
+      }
+      file.end = text_.size();
+      files_.push_back(std::move(file));
+    }
   }
   if (settings_.seq && !settings_.raw) {
     // application/json-seq: RS separates texts; the parser sees it as space.

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/input_options.h"
 #include "json/parse.h"
 #include "json/value.h"
 
@@ -39,6 +40,7 @@ class QueryInput {
     bool raw = false;                // -R
     bool slurp = false;              // -s
     bool seq = false;                // --seq: RS separators are whitespace
+    source::OpenOptions open;        // zip member, decompression limit
   };
   explicit QueryInput(Settings settings);
   ~QueryInput();
@@ -58,7 +60,7 @@ class QueryInput {
   struct File {
     std::string name;  // as given; "<stdin>" for "-"
     bool readable = true;
-    int error_number = 0;
+    std::string error;  // why it could not be opened, after "<name>: "
     std::size_t begin = 0, end = 0;  // byte range in text_
   };
   class ReaderModel;

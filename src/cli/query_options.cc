@@ -27,6 +27,19 @@ constexpr const char* kHelpText =
     "scripts. Error messages keep jq's `jq: error ...` / `jq: parse error ...` prefixes\n"
     "on purpose, so tools that parse jq's stderr keep working.\n"
     "\n"
+    "Inputs: each FILE is plain JSON, gzip (.json.gz) or a snapshot .zip (its\n"
+    "inspect.json, or --member), told apart by content; a directory stands for the\n"
+    "snapshots in it (its inspect.json, else every *.json, *.gz and *.zip file, in\n"
+    "name order); `-` is standard input. `input_filename` names the file being read.\n"
+    "\n"
+    "Streaming: a FILTER of the form `.[] | REST` (as every netstack query is) runs\n"
+    "REST on each element of a top-level array as soon as it is read, so memory stays\n"
+    "bounded by the largest entry; the outputs are the same as jq's. When REST starts\n"
+    "with `select(.moniker == \"M\")`, entries with another moniker are skipped\n"
+    "without being parsed (so malformed JSON inside them goes unnoticed). Unlike jq,\n"
+    "the entries before a break in a truncated array are processed before the\n"
+    "parse error is reported.\n"
+    "\n"
     "Command options:\n"
     "  -n, --null-input          use `null` as the single input value;\n"
     "  -R, --raw-input           read each line as string instead of JSON;\n"
@@ -50,6 +63,7 @@ constexpr const char* kHelpText =
     "      --stream-errors       implies --stream and report parse error as\n"
     "                            an array (not supported yet);\n"
     "      --seq                 parse input/output as application/json-seq;\n"
+    "      --no-streaming        read whole input values even for `.[] | ...`;\n"
     "  -f, --from-file           load the filter from a file (the first\n"
     "                            positional argument names the file);\n"
     "  -L, --library-path dir    search modules from the directory;\n"
@@ -63,6 +77,7 @@ constexpr const char* kHelpText =
     "      --jsonargs            consume remaining arguments as positional\n"
     "                            JSON values;\n"
     "  -e, --exit-status         set exit status code based on the output;\n"
+    "%INPUT_OPTIONS%"
     "  -V, --version             show the jq version this command implements;\n"
     "  -h, --help                show the help;\n"
     "  --                        terminates argument processing;\n"
@@ -77,7 +92,10 @@ constexpr const char* kHelpText =
     "Exit status: 0 on success; 1 with -e when the last output was false or null;\n"
     "2 for usage or system errors (e.g. a missing input file); 3 for a program that\n"
     "does not compile; 4 with -e when there was no output; 5 for a runtime error or\n"
-    "malformed JSON input; halt_error chooses its own.\n"
+    "malformed JSON input (a parse error, including a truncated array or a\n"
+    "value split across files: 5, as jq 1.8; jq 1.6 used 2); halt_error chooses its\n"
+    "own. An input that cannot be opened or read (missing file, corrupt or\n"
+    "truncated .gz/.zip, size over --max-decompressed-size) is a system error: 2.\n"
     "\n"
     "Examples (netstack inspect data, from `fx snapshot`'s inspect.json):\n"
     "  # all open sockets\n"
@@ -149,6 +167,21 @@ std::optional<int> parse_query_options(int argc, char** argv, QueryOptions& opti
     if (std::strcmp(arg, "--") == 0) {
       options_done = true;
       continue;
+    }
+    if (std::strncmp(arg, "--", 2) == 0) {
+      std::string error;
+      switch (take_input_option(argc, argv, i, options.input, error)) {
+        case InputOptionParse::Taken: continue;
+        case InputOptionParse::Error:
+          std::fprintf(stderr, "jq: %s\n", error.c_str());
+          print_usage_hint();
+          return 2;
+        case InputOptionParse::NotMine: break;
+      }
+      if (std::strcmp(arg, "--no-streaming") == 0) {
+        options.no_streaming = true;
+        continue;
+      }
     }
 
     const bool is_short = arg[1] != '-';
@@ -266,7 +299,9 @@ std::optional<int> parse_query_options(int argc, char** argv, QueryOptions& opti
         }
         i += 2;
       } else if (take('h', "help")) {
-        std::fputs(kHelpText, stdout);
+        std::string help = kHelpText;
+        help.replace(help.find("%INPUT_OPTIONS%"), 15, kInputOptionsHelp);
+        std::fputs(help.c_str(), stdout);
         return 0;
       } else if (take('V', "version")) {
         std::printf("jq-1.8.1 (netinspect %s)\n", NETINSPECT_VERSION);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/input_options.h"
 #include "json/value.h"
 
 namespace netinspect::cli {
@@ -38,6 +39,8 @@ struct QueryOptions {
   std::vector<std::string> input_files;
   json::Array positional;                  // --args / --jsonargs values
   json::Object named;                      // --arg / --argjson / --slurpfile / --rawfile
+  InputOptions input;                      // --member, --max-decompressed-size, --moniker, --no-progress
+  bool no_streaming = false;               // --no-streaming: always read whole values (for comparisons)
 };
 
 // Parses `argv[1..argc)` (argv[0] is the command name). Returns the exit code

@@ -54,7 +54,7 @@ void Compiled::run(const json::Value& input, Environment& env, const Emit& emit)
       globals[i] = json::Value::array();
     }
   }
-  eval::Evaluator evaluator(env, std::move(globals));
+  eval::Evaluator evaluator(env, std::move(globals), unit.search);
   try {
     evaluator.eval(unit.main, input, nullptr, nullptr,
                    [&](const json::Value& v, const eval::Path*) { emit(v); });

@@ -42,6 +42,25 @@ class SmallBuf {
   T* data_;
 };
 
+// Slots taken from one of the evaluator's slot stacks for one scope.
+template <class T>
+class Slots {
+ public:
+  Slots(SlotStack<T>& stack, std::size_t n) : stack_(stack), n_(n), data_(n ? stack.push(n) : nullptr) {}
+  ~Slots() {
+    if (n_) stack_.pop(n_);
+  }
+  Slots(const Slots&) = delete;
+  Slots& operator=(const Slots&) = delete;
+  T* data() { return data_; }
+  T& operator[](std::size_t i) { return data_[i]; }
+
+ private:
+  SlotStack<T>& stack_;
+  std::size_t n_;
+  T* data_;
+};
+
 // A value is "at" the tracked path when it is the very value found there:
 // scalars by equality, containers and strings by identity (jq's rule).
 bool identical(const Value& a, const Value& b) {
@@ -83,8 +102,8 @@ inline void emit_child(const Value& v, const Path* path, const Value& key, Out k
 // The lowest stack address evaluation may reach on this thread: the rest is
 // kept for natives, printing and unwinding. Runaway recursion becomes a jq
 // error here instead of a crash, whatever the frame sizes (ASan included).
-const char* stack_floor() {
-  thread_local const char* floor = [] {
+[[gnu::noinline]] const char* compute_stack_floor() {
+  return [] {
     pthread_attr_t attr;
     if (pthread_getattr_np(pthread_self(), &attr) != 0) return static_cast<const char*>(nullptr);
     void* addr = nullptr;
@@ -100,22 +119,28 @@ const char* stack_floor() {
 #endif
     return static_cast<const char*>(addr) + (size - usable);
   }();
+}
+
+const char* stack_floor() {
+  thread_local const char* floor = compute_stack_floor();
   return floor;
 }
 
+[[gnu::noinline, gnu::cold]] void throw_too_deep(std::size_t max) {
+  if (max == 0) throw_message("Maximum call depth exceeded (stack exhausted)");
+  throw_message("Maximum call depth exceeded (" + std::to_string(max) + ")");
+}
+
+// Counts one more level of calls, or throws when there is no room for it.
+inline void enter_call(std::size_t& depth, std::size_t max) {
+  if (depth + 1 > max) throw_too_deep(max);
+  const char* floor = stack_floor();
+  if (floor && static_cast<const char*>(__builtin_frame_address(0)) < floor) throw_too_deep(0);
+  ++depth;
+}
+
 struct DepthGuard {
-  DepthGuard(std::size_t& depth, std::size_t max) : depth_(depth) {
-    if (++depth_ > max) {
-      --depth_;
-      throw_message("Maximum call depth exceeded (" + std::to_string(max) + ")");
-    }
-    const char probe = 0;
-    const char* floor = stack_floor();
-    if (floor && &probe < floor) {
-      --depth_;
-      throw_message("Maximum call depth exceeded (stack exhausted)");
-    }
-  }
+  DepthGuard(std::size_t& depth, std::size_t max) : depth_(depth) { enter_call(depth, max); }
   ~DepthGuard() { --depth_; }
   DepthGuard(const DepthGuard&) = delete;
   DepthGuard& operator=(const DepthGuard&) = delete;
@@ -194,7 +219,7 @@ void Evaluator::eval(const Op* op, const Value& in, const Path* path, const Fram
     case OpKind::Literal:
       return emit_value(op->value, in, path, k);
     case OpKind::Format:
-      return emit_value(Value::string(format_value(op->name, in)), in, path, k);
+      return eval_format(op, in, path, k);
     case OpKind::StringInterp:
       return eval_string(op, in, path, env, k);
     case OpKind::Index:
@@ -210,11 +235,9 @@ void Evaluator::eval(const Op* op, const Value& in, const Path* path, const Fram
     case OpKind::ObjectCons:
       return eval_object(op, in, path, env, k);
     case OpKind::Negate:
-      return eval(op->a, in, nullptr, env, [&](const Value& v, const Path*) {
-        emit_value(negate(v), in, path, k);
-      });
+      return eval_negate(op, in, path, env, k);
     case OpKind::Pipe:
-      return eval(op->a, in, path, env, [&](const Value& v, const Path* p) { eval(op->b, v, p, env, k); });
+      return eval_pipe(op, in, path, env, k);
     case OpKind::Comma:
       eval(op->a, in, path, env, k);
       return eval(op->b, in, path, env, k);
@@ -229,9 +252,7 @@ void Evaluator::eval(const Op* op, const Value& in, const Path* path, const Fram
     case OpKind::Assign:
       return eval_assign(op, in, path, env, k);
     case OpKind::If:
-      return eval(op->a, in, nullptr, env, [&](const Value& c, const Path*) {
-        eval(c.truthy() ? op->b : op->c, in, path, env, k);
-      });
+      return eval_if(op, in, path, env, k);
     case OpKind::Reduce:
       return eval_reduce(op, in, path, env, k);
     case OpKind::Foreach:
@@ -240,17 +261,10 @@ void Evaluator::eval(const Op* op, const Value& in, const Path* path, const Fram
       return eval_funcdefs(op, in, path, env, k);
     case OpKind::As:
       return eval_as(op, in, path, env, k);
-    case OpKind::Label: {
-      Frame label{env, nullptr, nullptr, nullptr};
-      try {
-        eval(op->a, in, path, &label, k);
-      } catch (const BreakSignal& b) {
-        if (b.label != &label) throw;
-      }
-      return;
-    }
+    case OpKind::Label:
+      return eval_label(op, in, path, env, k);
     case OpKind::Break:
-      throw BreakSignal{up(env, op->hops)};
+      return eval_break(op, env);
     case OpKind::Var:
       return emit_value(up(env, op->hops)->vars[op->slot], in, path, k);
     case OpKind::GlobalVar:
@@ -263,11 +277,8 @@ void Evaluator::eval(const Op* op, const Value& in, const Path* path, const Fram
       const Frame* def = up(env, op->hops);
       return eval_call_func(op, def->func, def, in, path, env, k);
     }
-    case OpKind::CallClosure: {
-      DepthGuard guard(depth_, env_.max_call_depth);
-      const Closure& c = up(env, op->hops)->closures[op->slot];
-      return eval(c.body, in, path, c.env, k);
-    }
+    case OpKind::CallClosure:
+      return eval_call_closure(op, in, path, env, k);
     case OpKind::CallNative:
       return eval_call_native(op, in, path, env, k);
     case OpKind::CallIntrinsic:
@@ -275,10 +286,81 @@ void Evaluator::eval(const Op* op, const Value& in, const Path* path, const Fram
   }
 }
 
+// The small constructs live outside eval() so that its own frame stays small:
+// it sits between every two levels of a jq program's recursion.
+
+void Evaluator::eval_format(const Op* op, const Value& in, const Path* path, Out k) {
+  emit_value(Value::string(format_value(op->name, in)), in, path, k);
+}
+
+void Evaluator::eval_break(const Op* op, const Frame* env) { throw BreakSignal{up(env, op->hops)}; }
+
+bool Evaluator::eval_operand(const Op* op, const Value& in, const Frame* env, Value& out) {
+  switch (op->kind) {
+    case OpKind::Literal: out = op->value; return true;
+    case OpKind::Identity: out = in; return true;
+    case OpKind::Var: out = up(env, op->hops)->vars[op->slot]; return true;
+    default: return eval_single(op, in, env, out);
+  }
+}
+
+bool Evaluator::eval_single(const Op* op, const Value& in, const Frame* env, Value& out) {
+  bool got = false;
+  eval(op, in, nullptr, env, [&](const Value& x, const Path*) {
+    out = x;
+    got = true;
+  });
+  stealable_ = nullptr;
+  return got;
+}
+
+void Evaluator::eval_negate(const Op* op, const Value& in, const Path* path, const Frame* env, Out k) {
+  with_value(op->a, in, env, [&](const Value& v) { emit_value(negate(v), in, path, k); });
+}
+
+void Evaluator::eval_pipe(const Op* op, const Value& in, const Path* path, const Frame* env, Out k) {
+  // A single-output left side (not an assignment, whose result the right
+  // side may update in place) finishes before the right side starts.
+  if (!path && op->a->kind != OpKind::Assign && is_single(op->a, env)) {
+    Value v;
+    if (eval_single(op->a, in, env, v)) eval(op->b, v, nullptr, env, k);
+    return;
+  }
+  eval(op->a, in, path, env, [&](const Value& v, const Path* p) { eval(op->b, v, p, env, k); });
+}
+
+void Evaluator::eval_if(const Op* op, const Value& in, const Path* path, const Frame* env, Out k) {
+  if (is_single(op->a, env)) {
+    Value c;
+    if (eval_operand(op->a, in, env, c)) eval(c.truthy() ? op->b : op->c, in, path, env, k);
+    return;
+  }
+  eval_if_many(op, in, path, env, k);
+}
+
+void Evaluator::eval_if_many(const Op* op, const Value& in, const Path* path, const Frame* env, Out k) {
+  eval(op->a, in, nullptr, env, [&](const Value& c, const Path*) { eval(c.truthy() ? op->b : op->c, in, path, env, k); });
+}
+
+void Evaluator::eval_label(const Op* op, const Value& in, const Path* path, const Frame* env, Out k) {
+  Frame label{env, nullptr, nullptr, nullptr};
+  try {
+    eval(op->a, in, path, &label, k);
+  } catch (const BreakSignal& b) {
+    if (b.label != &label) throw;
+  }
+}
+
+void Evaluator::eval_call_closure(const Op* op, const Value& in, const Path* path, const Frame* env, Out k) {
+  DepthGuard guard(depth_, env_.max_call_depth);
+  const Closure& c = up(env, op->hops)->closures[op->slot];
+  eval(c.body, in, path, c.env, k);
+}
+
 void Evaluator::eval_string(const Op* op, const Value& in, const Path* path, const Frame* env, Out k) {
   // The last interpolation varies slowest, as in jq.
   const std::size_t n = op->list.size();
-  SmallBuf<Value> parts(n);
+  Slots<Value> parts(value_slots_, n);
   auto build = [&](auto& self, std::size_t remaining) -> void {
     if (remaining == 0) {
       std::string s;
@@ -297,12 +379,7 @@ void Evaluator::eval_string(const Op* op, const Value& in, const Path* path, con
       return emit_value(Value::string(std::move(s)), in, path, k);
     }
     const std::size_t i = remaining - 1;
-    const Op* part = op->list[i];
-    if (part->kind == OpKind::Literal) {
-      parts[i] = part->value;
-      return self(self, i);
-    }
-    eval(part, in, nullptr, env, [&](const Value& v, const Path*) {
+    with_value(op->list[i], in, env, [&](const Value& v) {
       parts[i] = v;
       self(self, i);
     });
@@ -407,7 +484,7 @@ void Evaluator::eval_array(const Op* op, const Value& in, const Path* path, cons
 
 void Evaluator::eval_object(const Op* op, const Value& in, const Path* path, const Frame* env, Out k) {
   const std::size_t n = op->list.size() / 2;
-  SmallBuf<Value, 8> keys(n), values(n);
+  Slots<Value> keys(value_slots_, n), values(value_slots_, n);
   auto build = [&](auto& self, std::size_t i) -> void {
     if (i == n) {
       json::Object obj;
@@ -418,60 +495,59 @@ void Evaluator::eval_object(const Op* op, const Value& in, const Path* path, con
     auto with_key = [&](const Value& key) {
       if (!key.is_string()) throw_message("Cannot use " + describe(key) + " as object key");
       keys[i] = key;
-      const Op* vop = op->list[2 * i + 1];
-      if (vop->kind == OpKind::Literal) {
-        values[i] = vop->value;
-        return self(self, i + 1);
-      }
-      eval(vop, in, nullptr, env, [&](const Value& v, const Path*) {
+      with_value(op->list[2 * i + 1], in, env, [&](const Value& v) {
         values[i] = v;
         self(self, i + 1);
       });
     };
-    const Op* kop = op->list[2 * i];
-    if (kop->kind == OpKind::Literal) return with_key(kop->value);
-    eval(kop, in, nullptr, env, [&](const Value& key, const Path*) { with_key(key); });
+    with_value(op->list[2 * i], in, env, with_key);
   };
   build(build, 0);
 }
 
+namespace {
+[[gnu::noinline]] Value binary_result(const Op* op, const Value& l, const Value& r) {
+  if (op->kind == OpKind::Arith) return arith(op->bop, l, r);
+  int c;
+  try {
+    c = op->bop == BinaryOp::Eq || op->bop == BinaryOp::Ne ? (json::equal(l, r) ? 0 : 1) : json::compare(l, r);
+  } catch (const json::TooDeepError& e) {
+    throw_message(e.what());
+  }
+  switch (op->bop) {
+    case BinaryOp::Eq: return Value::boolean(c == 0);
+    case BinaryOp::Ne: return Value::boolean(c != 0);
+    case BinaryOp::Lt: return Value::boolean(c < 0);
+    case BinaryOp::Le: return Value::boolean(c <= 0);
+    case BinaryOp::Gt: return Value::boolean(c > 0);
+    case BinaryOp::Ge: return Value::boolean(c >= 0);
+    default: return Value::boolean(false);
+  }
+}
+}  // namespace
+
 void Evaluator::eval_binary(const Op* op, const Value& in, const Path* path, const Frame* env, Out k) {
-  // The right operand varies slowest, as in jq.
-  auto with_rhs = [&](const Value& r) {
-    auto with_lhs = [&](const Value& l) {
-      Value result;
-      if (op->kind == OpKind::Arith) {
-        result = arith(op->bop, l, r);
-      } else {
-        int c = json::compare(l, r);
-        bool b = false;
-        switch (op->bop) {
-          case BinaryOp::Eq: b = c == 0; break;
-          case BinaryOp::Ne: b = c != 0; break;
-          case BinaryOp::Lt: b = c < 0; break;
-          case BinaryOp::Le: b = c <= 0; break;
-          case BinaryOp::Gt: b = c > 0; break;
-          case BinaryOp::Ge: b = c >= 0; break;
-          default: break;
-        }
-        result = Value::boolean(b);
-      }
-      emit_value(result, in, path, k);
-    };
-    if (op->a->kind == OpKind::Literal) return with_lhs(op->a->value);
-    eval(op->a, in, nullptr, env, [&](const Value& l, const Path*) { with_lhs(l); });
-  };
-  if (op->b->kind == OpKind::Literal) return with_rhs(op->b->value);
-  eval(op->b, in, nullptr, env, [&](const Value& r, const Path*) { with_rhs(r); });
+  // The right operand varies slowest, as in jq. Single-output operands (the
+  // usual case) are computed in a plain sequence.
+  if (is_single(op->b, env) && is_single(op->a, env)) {
+    Value r, l;
+    if (!eval_operand(op->b, in, env, r) || !eval_operand(op->a, in, env, l)) return;
+    return emit_value(binary_result(op, l, r), in, path, k);
+  }
+  eval_binary_many(op, in, path, env, k);
+}
+
+void Evaluator::eval_binary_many(const Op* op, const Value& in, const Path* path, const Frame* env, Out k) {
+  with_value(op->b, in, env, [&](const Value& r) {
+    with_value(op->a, in, env, [&](const Value& l) { emit_value(binary_result(op, l, r), in, path, k); });
+  });
 }
 
 void Evaluator::eval_logic(const Op* op, const Value& in, const Path* path, const Frame* env, Out k) {
   const bool is_and = op->kind == OpKind::And;
-  eval(op->a, in, nullptr, env, [&](const Value& l, const Path*) {
+  with_value(op->a, in, env, [&](const Value& l) {
     if (is_and ? !l.truthy() : l.truthy()) return emit_value(Value::boolean(!is_and), in, path, k);
-    eval(op->b, in, nullptr, env, [&](const Value& r, const Path*) {
-      emit_value(Value::boolean(r.truthy()), in, path, k);
-    });
+    with_value(op->b, in, env, [&](const Value& r) { emit_value(Value::boolean(r.truthy()), in, path, k); });
   });
 }
 
@@ -500,26 +576,64 @@ void Evaluator::eval_funcdefs(const Op* op, const Value& in, const Path* path, c
   eval(op->a, in, path, parent, k);
 }
 
+// What a call of a jq function with parameters holds while its body runs:
+// the depth count, the call frame, its closures and `$param` slots. Built and
+// torn down out of line, so the frames of a deep recursion stay small.
+struct Evaluator::CallScope {
+  [[gnu::noinline]] CallScope(Evaluator& ev, const Op* op, const FuncInfo* f, const Frame* base, const Frame* env)
+      : ev(ev), n(static_cast<std::size_t>(f->arity)) {
+    enter_call(ev.depth_, ev.env_.max_call_depth);
+    Closure* closures = ev.closure_slots_.push(n);
+    Value* vars = ev.value_slots_.push(n);
+    for (std::size_t i = 0; i < n; ++i) closures[i] = Closure{op->list[i], env, is_single(op->list[i], env)};
+    frame = Frame{base, vars, closures, nullptr};
+  }
+  [[gnu::noinline]] ~CallScope() {
+    --ev.depth_;
+    ev.value_slots_.pop(n);
+    ev.closure_slots_.pop(n);
+  }
+  CallScope(const CallScope&) = delete;
+  CallScope& operator=(const CallScope&) = delete;
+
+  Evaluator& ev;
+  std::size_t n;
+  Frame frame;
+};
+
 void Evaluator::eval_call_func(const Op* op, const FuncInfo* f, const Frame* def_frame, const Value& in,
                                const Path* path, const Frame* env, Out k) {
-  DepthGuard guard(depth_, env_.max_call_depth);
   const Frame* base = f->global ? nullptr : def_frame;
-  if (f->arity == 0) return eval(f->body, in, path, base, k);
+  if (f->arity == 0) {
+    DepthGuard guard(depth_, env_.max_call_depth);
+    return eval(f->body, in, path, base, k);
+  }
+  CallScope scope(*this, op, f, base, env);
+  bind_params(op, f, 0, in, path, env, &scope.frame, k);
+}
+
+// `$param`s bind like `arg as $param`: the first one varies slowest.
+// Single-output arguments are bound in a loop; the first generator hands
+// over to bind_params_many.
+void Evaluator::bind_params(const Op* op, const FuncInfo* f, std::size_t i, const Value& in, const Path* path,
+                            const Frame* env, Frame* call, Out k) {
   const std::size_t n = static_cast<std::size_t>(f->arity);
-  SmallBuf<Closure> closures(n);
-  SmallBuf<Value> vars(n);
-  for (std::size_t i = 0; i < n; ++i) closures[i] = Closure{op->list[i], env};
-  Frame call{base, vars.data(), closures.data(), nullptr};
-  // `$param`s bind like `arg as $param`: the first one varies slowest.
-  auto bind = [&](auto& self, std::size_t i) -> void {
-    while (i < n && !f->value_param[i]) ++i;
-    if (i == n) return eval(f->body, in, path, &call, k);
-    eval(op->list[i], in, nullptr, env, [&](const Value& v, const Path*) {
-      vars[i] = v;
-      self(self, i + 1);
-    });
-  };
-  bind(bind, 0);
+  Value* vars = const_cast<Value*>(call->vars);
+  for (; i < n; ++i) {
+    if (!f->value_param[i]) continue;
+    const Op* arg = op->list[i];
+    if (!is_single(arg, env)) return bind_params_many(op, f, i, in, path, env, call, k);
+    if (!eval_operand(arg, in, env, vars[i])) return;
+  }
+  eval(f->body, in, path, call, k);
+}
+
+void Evaluator::bind_params_many(const Op* op, const FuncInfo* f, std::size_t i, const Value& in,
+                                 const Path* path, const Frame* env, Frame* call, Out k) {
+  eval(op->list[i], in, nullptr, env, [&](const Value& v, const Path*) {
+    const_cast<Value*>(call->vars)[i] = v;
+    bind_params(op, f, i + 1, in, path, env, call, k);
+  });
 }
 
 void Evaluator::eval_call_native(const Op* op, const Value& in, const Path* path, const Frame* env, Out k) {
@@ -530,21 +644,18 @@ void Evaluator::eval_call_native(const Op* op, const Value& in, const Path* path
       result = op->native->fn(in, args);
     } catch (const RuntimeError& e) {
       throw JqError{e.value()};
+    } catch (const json::TooDeepError& e) {
+      throw_message(e.what());
     }
     emit_value(result, in, path, k);
   };
   if (n == 0) return call({});
-  SmallBuf<Value> args(n);
+  Slots<Value> args(value_slots_, n);
   // The last argument varies slowest, as jq's C-function calls do.
   auto bind = [&](auto& self, std::size_t remaining) -> void {
     if (remaining == 0) return call(std::span<const Value>(args.data(), n));
     const std::size_t i = remaining - 1;
-    const Op* arg = op->list[i];
-    if (arg->kind == OpKind::Literal) {
-      args[i] = arg->value;
-      return self(self, i);
-    }
-    eval(arg, in, nullptr, env, [&](const Value& v, const Path*) {
+    with_value(op->list[i], in, env, [&](const Value& v) {
       args[i] = v;
       self(self, i);
     });
@@ -594,8 +705,8 @@ void Evaluator::destructure(const PatternOp& p, const Value& v, Value* slots, co
 void Evaluator::eval_as(const Op* op, const Value& in, const Path* path, const Frame* env, Out k) {
   const std::size_t nslots = static_cast<std::size_t>(op->nslots);
   const std::size_t npatterns = op->patterns.size();
-  eval(op->a, in, nullptr, env, [&](const Value& v, const Path*) {
-    SmallBuf<Value> slots(nslots);
+  with_value(op->a, in, env, [&](const Value& v) {
+    Slots<Value> slots(value_slots_, nslots);
     Frame frame{env, slots.data(), nullptr, nullptr};
     if (npatterns == 1) {
       return destructure(op->patterns[0], v, slots.data(), in, &frame,
@@ -651,7 +762,7 @@ void Evaluator::eval_reduce(const Op* op, const Value& in, const Path* path, con
   eval(op->b, in, path, env, [&](const Value& init, const Path* init_path) {
     State state;
     state.assign(init, init_path);
-    SmallBuf<Value> slots(static_cast<std::size_t>(op->nslots));
+    Slots<Value> slots(value_slots_, static_cast<std::size_t>(op->nslots));
     Frame frame{env, slots.data(), nullptr, nullptr};
     eval(op->a, in, nullptr, env, [&](const Value& item, const Path*) {
       destructure(op->patterns[0], item, slots.data(), in, &frame, [&] {
@@ -681,7 +792,7 @@ void Evaluator::eval_foreach(const Op* op, const Value& in, const Path* path, co
   eval(op->b, in, path, env, [&](const Value& init, const Path* init_path) {
     State state;
     state.assign(init, init_path);
-    SmallBuf<Value> slots(static_cast<std::size_t>(op->nslots));
+    Slots<Value> slots(value_slots_, static_cast<std::size_t>(op->nslots));
     Frame frame{env, slots.data(), nullptr, nullptr};
     eval(op->a, in, nullptr, env, [&](const Value& item, const Path*) {
       destructure(op->patterns[0], item, slots.data(), in, &frame, [&] {

@@ -14,9 +14,11 @@
 // that did not come from a path expression).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -25,6 +27,7 @@
 #include "jq/ast.h"
 #include "jq/builtins.h"
 #include "jq/jq.h"
+#include "jq/modules.h"
 #include "json/value.h"
 
 namespace netinspect::jq::eval {
@@ -55,7 +58,10 @@ class FnRef<R(A...)> {
   R (*call_)(void*, A...);
 };
 
-using Out = FnRef<void(const Value&, const Path*)>;
+// Continuations are passed by reference: a by-value FnRef would be copied
+// into every frame of the evaluator's recursion.
+using OutFn = FnRef<void(const Value&, const Path*)>;
+using Out = const OutFn&;
 
 struct Op;
 struct FuncInfo;
@@ -65,6 +71,7 @@ struct FuncInfo;
 struct Closure {
   const Op* body = nullptr;
   const struct Frame* env = nullptr;
+  bool single = false;  // yields at most one output (see Op::single)
 };
 struct Frame {
   const Frame* parent = nullptr;
@@ -80,6 +87,7 @@ enum class Intrinsic : std::uint8_t {
   Halt, HaltError1, ToStream, FromStream, TruncateStream1, TruncateStream2,
   Until, While, Repeat, Add1, HaveLiteralNumbers, HaveDecnum, GetPathOr,
   Skip, Nth2, Last1, Any2, All2, Select, Map, Count,
+  ModuleMeta, GetSearchList, GetProgOrigin, GetJqOrigin,
 };
 
 enum class OpKind : std::uint8_t {
@@ -89,6 +97,21 @@ enum class OpKind : std::uint8_t {
   Reduce, Foreach, FuncDefs, As, Label, Break,
   Var, GlobalVar, EnvVar,
   CallGlobal, CallLocal, CallClosure, CallNative, CallIntrinsic,
+};
+
+// How many outputs an expression can yield, known at compile time. `One`
+// (at most one) lets the evaluator run the expression to completion and only
+// then continue, so deep recursion costs stack for the recursion alone and not
+// for the continuations stacked inside it. `IfClosures`: at most one provided
+// every filter argument in Op::closure_refs does too (decided per call).
+enum class Single : std::uint8_t { Many, One, IfClosures };
+
+// A filter parameter used by an expression: frames up from the expression's
+// frame, and the parameter's index.
+struct ClosureRef {
+  int hops = 0;
+  int slot = 0;
+  bool operator==(const ClosureRef&) const = default;
 };
 
 // A lowered destructuring pattern; variables are slots of one frame.
@@ -134,6 +157,8 @@ struct Op {
   std::vector<const FuncInfo*> funcs;  // FuncDefs (local)
   const NativeFunction* native = nullptr;
   Intrinsic intrinsic = Intrinsic::Empty;
+  Single single = Single::Many;
+  std::vector<ClosureRef> closure_refs;  // IfClosures: what it depends on
 };
 
 struct FuncInfo {
@@ -144,6 +169,10 @@ struct FuncInfo {
   // parameters use the variable slot, filter parameters the closure.
   const Op* body = nullptr;
   bool global = false;             // defined where no runtime frame exists
+  // The body's Op::single, relative to the body's frame; assumed One while
+  // the body compiles (recursion) and corrected afterwards.
+  Single single = Single::One;
+  std::vector<ClosureRef> closure_refs;
 };
 
 // Owns every Op/FuncInfo of one compiled unit (prelude or program).
@@ -172,6 +201,7 @@ struct BreakSignal {
 // The compiled program (lives in Compiled::Impl).
 struct ProgramUnit {
   Arena arena;
+  modules::SearchConfig search;  // for modulemeta, get_search_list and friends
   const Op* main = nullptr;
   std::vector<std::string> global_names;  // $named variables, by slot
 };
@@ -181,43 +211,140 @@ void compile_program(const Program& program, const CompileOptions& options, Prog
 // "name/arity" of every builtin, for `builtins`.
 std::vector<std::string> builtin_names();
 
+// Computes op->single / op->closure_refs from its children's (eval_single.cc).
+void analyze_single(Op* op);
+// Recomputes a whole subtree, local function bodies included (after a
+// recursive function turned out to yield many outputs).
+void reanalyze_single(const Op* op);
+// Settles f->single for a (possibly recursive) function and analyzes its body.
+void analyze_function(FuncInfo* f);
+// Whether `op` evaluated in `env` yields at most one output.
+bool is_single(const Op* op, const Frame* env);
+
+// A stack of T slots in fixed chunks, so pointers stay valid while it grows:
+// call frames keep their variables and closures here instead of on the C++
+// stack, which keeps the evaluator's stack use per jq call small.
+template <class T>
+class SlotStack {
+ public:
+  T* push(std::size_t n) {
+    if (chunk_ < chunks_.size() && used_ + n <= chunks_[chunk_].size) {
+      T* p = chunks_[chunk_].data.get() + used_;
+      used_ += n;
+      return p;
+    }
+    return push_new_chunk(n);
+  }
+  [[gnu::noinline]] T* push_new_chunk(std::size_t n) {
+    marks_.push_back(used_);
+    ++chunk_;
+    if (chunk_ == chunks_.size() || chunks_[chunk_].size < n) {
+      std::size_t size = std::max<std::size_t>(kChunk, n);
+      if (chunk_ == chunks_.size()) chunks_.emplace_back();
+      chunks_[chunk_] = Chunk{std::make_unique<T[]>(size), size};
+    }
+    used_ = n;
+    return chunks_[chunk_].data.get();
+  }
+  // Releases the last push of `n` slots (stack order), resetting them.
+  void pop(std::size_t n) {
+    T* p = chunks_[chunk_].data.get() + used_ - n;
+    for (std::size_t i = 0; i < n; ++i) p[i] = T();
+    used_ -= n;
+    if (used_ == 0 && !marks_.empty()) {
+      used_ = marks_.back();
+      marks_.pop_back();
+      --chunk_;
+    }
+  }
+
+ private:
+  static constexpr std::size_t kChunk = 4096;
+  struct Chunk {
+    std::unique_ptr<T[]> data;
+    std::size_t size = 0;
+  };
+  std::vector<Chunk> chunks_;
+  std::vector<std::size_t> marks_;  // `used_` of the chunks below the current one
+  std::size_t chunk_ = static_cast<std::size_t>(-1);
+  std::size_t used_ = 0;
+};
+
 // ---- runtime ----
 class Evaluator {
  public:
-  Evaluator(Environment& env, std::vector<Value> globals) : env_(env), globals_(std::move(globals)) {}
+  Evaluator(Environment& env, std::vector<Value> globals, const modules::SearchConfig& search)
+      : env_(env), globals_(std::move(globals)), search_(search) {}
   void eval(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
 
  private:
-  void eval_string(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
-  void eval_index(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
-  void eval_iterate(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
-  void eval_array(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
-  void eval_object(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
-  void eval_binary(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
-  void eval_logic(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
-  void eval_alternative(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
-  void eval_funcdefs(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
+  [[gnu::noinline]] void eval_string(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
+  [[gnu::noinline]] void eval_index(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
+  [[gnu::noinline]] void eval_iterate(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
+  [[gnu::noinline]] void eval_array(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
+  [[gnu::noinline]] void eval_object(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
+  [[gnu::noinline]] void eval_binary(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
+  [[gnu::noinline]] void eval_logic(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
+  [[gnu::noinline]] void eval_alternative(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
+  [[gnu::noinline]] void eval_funcdefs(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
   void destructure(const PatternOp& p, const Value& v, Value* slots, const Value& in, const Frame* frame,
                    FnRef<void()> k);
-  void eval_slice(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
-  void eval_try(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
-  void eval_call_native(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
-  void eval_call_func(const Op* op, const FuncInfo* f, const Frame* def_frame, const Value& in,
+  [[gnu::noinline]] void eval_slice(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
+  [[gnu::noinline]] void eval_try(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
+  [[gnu::noinline]] void eval_call_native(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
+  [[gnu::noinline]] void eval_call_func(const Op* op, const FuncInfo* f, const Frame* def_frame, const Value& in,
                       const Path* path, const Frame* env, Out k);
-  void eval_assign(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
+  [[gnu::noinline]] void eval_assign(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
   Value update_paths(const Op* op, Value result, const std::vector<Path>& paths, const Frame* env);
   Value assign_paths(const Op* op, Value result, const std::vector<Path>& paths, const Value& rhs);
-  void eval_as(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
-  void eval_reduce(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
-  void eval_foreach(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
-  void eval_intrinsic(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
-  void eval_recurse_default(const Value& in, const Path* path, Out k);
+  [[gnu::noinline]] void eval_as(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
+  [[gnu::noinline]] void eval_reduce(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
+  [[gnu::noinline]] void eval_foreach(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
+  [[gnu::noinline]] void eval_intrinsic(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
+  [[gnu::noinline]] void eval_recurse_default(const Value& in, const Path* path, Out k);
+  [[gnu::noinline]] void eval_pipe(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
+  [[gnu::noinline]] void eval_if(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
+  [[gnu::noinline]] void eval_negate(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
+  [[gnu::noinline]] void eval_label(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
+  [[gnu::noinline]] void eval_call_closure(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
+  [[gnu::noinline]] void bind_params(const Op* op, const FuncInfo* f, std::size_t i, const Value& in, const Path* path,
+                   const Frame* env, Frame* call, Out k);
+
+  [[gnu::noinline]] void eval_format(const Op* op, const Value& in, const Path* path, Out k);
+  [[gnu::noinline]] void eval_break(const Op* op, const Frame* env);
+  // Runs a single-output `op`; false when it yielded nothing.
+  [[gnu::noinline]] bool eval_single(const Op* op, const Value& in, const Frame* env, Value& out);
+  // eval_single with the trivial operands (literal, `.`, `$x`) inline.
+  bool eval_operand(const Op* op, const Value& in, const Frame* env, Value& out);
+  [[gnu::noinline]] void eval_binary_many(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
+  [[gnu::noinline]] void eval_if_many(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
+  [[gnu::noinline]] void bind_params_many(const Op* op, const FuncInfo* f, std::size_t i, const Value& in,
+                                          const Path* path, const Frame* env, Frame* call, Out k);
+
+  // Calls f(v) for each output v of `op` (not path-tracked). A single-output
+  // `op` runs to completion first, so f does not run on top of its frames.
+  template <class F>
+  void with_value(const Op* op, const Value& in, const Frame* env, F&& f) {
+    if (op->kind == OpKind::Literal) return f(op->value);
+    if (is_single(op, env)) {
+      Value v;
+      if (eval_single(op, in, env, v)) f(v);
+      return;
+    }
+    eval(op, in, nullptr, env, [&](const Value& x, const Path*) { f(x); });
+  }
 
   // Collects every path of `f` applied to `in` (error on non-path results).
   void for_each_path(const Op* f, const Value& in, const Frame* env, FnRef<void(const Path&)> k);
 
+  std::optional<Value> read_input();
+
+  struct CallScope;
   Environment& env_;
   std::vector<Value> globals_;
+  const modules::SearchConfig& search_;
+  SlotStack<Value> value_slots_;
+  SlotStack<Closure> closure_slots_;
   std::size_t depth_ = 0;
   // The temporary that the next steal_input assignment may consume (see Op).
   const Value* stealable_ = nullptr;

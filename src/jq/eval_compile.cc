@@ -6,6 +6,7 @@
 #include <string>
 
 #include "jq/eval.h"
+#include "jq/modules.h"
 #include "jq/parser.h"
 #include "json/write.h"
 
@@ -66,6 +67,10 @@ constexpr IntrinsicSpec kIntrinsics[] = {
     {"all", 2, Intrinsic::All2},
     {"select", 1, Intrinsic::Select},
     {"map", 1, Intrinsic::Map},
+    {"modulemeta", 0, Intrinsic::ModuleMeta},
+    {"get_search_list", 0, Intrinsic::GetSearchList},
+    {"get_prog_origin", 0, Intrinsic::GetProgOrigin},
+    {"get_jq_origin", 0, Intrinsic::GetJqOrigin},
 };
 
 const IntrinsicSpec* find_intrinsic(std::string_view name, int arity) {
@@ -82,25 +87,62 @@ const NativeFunction* find_native(std::string_view name, int arity) {
 
 // Compile-time mirror of the runtime frame chain.
 struct Scope {
-  enum class Kind { Vars, Call, LocalFunc, GlobalFunc, Label, Globals };
+  // Data: one `import "x" as $name` binding (names: "name", "name::name").
+  enum class Kind { Vars, Call, LocalFunc, GlobalFunc, Label, Globals, Data };
   const Scope* parent = nullptr;
   Kind kind = Kind::Vars;
   std::vector<std::string> names;  // Vars: slots; Call: params; Label: name; Globals: slots
   const FuncInfo* func = nullptr;  // LocalFunc/GlobalFunc; Call: the function
   int runtime_depth = 0;           // runtime frames in the chain up to and including this one
+  std::string alias;               // GlobalFunc from `import ... as m`: "m::name"
+  Value data;                      // Data
 
-  bool runtime() const { return kind != Kind::GlobalFunc && kind != Kind::Globals; }
+  bool runtime() const { return kind != Kind::GlobalFunc && kind != Kind::Globals && kind != Kind::Data; }
+  const std::string& func_name() const { return alias.empty() ? func->name : alias; }
 };
 
 int depth_of(const Scope* s) { return s ? s->runtime_depth : 0; }
 
+class ModuleLoader;
+
 class Compiler {
  public:
-  Compiler(const std::string& source, Arena& arena) : source_(source), arena_(arena) {}
+  Compiler(const std::string& source, Arena& arena, std::string file_name = "<top-level>")
+      : source_(source), arena_(arena), file_name_(std::move(file_name)) {}
 
   [[noreturn]] void fail(const std::string& message, Position pos, std::size_t length) {
     std::uint32_t end = pos.end > pos.offset ? pos.end : pos.offset + static_cast<std::uint32_t>(length);
-    throw CompileError(compile_error_text({locate_message(message, source_, "<top-level>", pos.offset, end)}));
+    throw CompileError(compile_error_text({locate_message(message, source_, file_name_, pos.offset, end)}));
+  }
+
+  // Compiles a module's top-level definitions on top of `scope`; `defs`
+  // receives them in order.
+  const Scope* compile_module_defs(const Node* node, const Scope* scope, std::vector<const FuncInfo*>& defs) {
+    if (node && node->kind == Node::Kind::FuncDefs) {
+      for (const auto& def : node->functions) {
+        scope = define(*def, scope);
+        defs.push_back(scope->func);
+      }
+    }
+    return scope;
+  }
+
+  // Makes an imported function visible (as `alias`, or its own name for include).
+  const Scope* add_import(const Scope* scope, const FuncInfo* f, std::string alias) {
+    Scope s;
+    s.parent = scope;
+    s.kind = Scope::Kind::GlobalFunc;
+    s.func = f;
+    s.alias = std::move(alias);
+    return push(std::move(s));
+  }
+  const Scope* add_data(const Scope* scope, const std::string& name, Value data) {
+    Scope s;
+    s.parent = scope;
+    s.kind = Scope::Kind::Data;
+    s.names = {name, name + "::" + name};
+    s.data = std::move(data);
+    return push(std::move(s));
   }
 
   // Compiles top-level definitions of a library (the prelude): every def is global.
@@ -150,6 +192,8 @@ class Compiler {
       body_scope = push(std::move(cs));
     }
     f->body = def.body ? compile(def.body.get(), body_scope) : arena_.new_op(OpKind::Identity, def.pos);
+    // Local functions are analyzed with the FuncDefs op that holds them.
+    if (f->global) analyze_function(f);
     return def_scope;
   }
 
@@ -184,6 +228,13 @@ class Compiler {
               return;
             }
           break;
+        case Scope::Kind::Data:
+          if (s->names[0] == name || s->names[1] == name) {
+            op->kind = OpKind::Literal;
+            op->value = s->data;
+            return;
+          }
+          break;
         default:
           break;
       }
@@ -196,7 +247,7 @@ class Compiler {
     if (name == "__loc__") {
       op->kind = OpKind::Literal;
       json::Object loc;
-      loc.set("file", Value::string("<top-level>"));
+      loc.set("file", Value::string(file_name_));
       loc.set("line", Value::number(pos.line));
       op->value = Value::object(std::move(loc));
       return;
@@ -211,6 +262,7 @@ class Compiler {
 
   const std::string& source_;
   Arena& arena_;
+  std::string file_name_;
 };
 
 // Whether the text before `offset` ends with `\(` (whitespace allowed): the
@@ -374,7 +426,7 @@ const Op* Compiler::compile_call(const Node* node, const Scope* scope) {
     switch (s->kind) {
       case Scope::Kind::GlobalFunc:
       case Scope::Kind::LocalFunc:
-        if (s->func->arity == arity && s->func->name == node->name) {
+        if (s->func->arity == arity && s->func_name() == node->name) {
           if (s->kind == Scope::Kind::GlobalFunc) {
             op->kind = OpKind::CallGlobal;
           } else {
@@ -676,13 +728,74 @@ const PreludeUnit& prelude() {
   return *unit;
 }
 
+// Loads, compiles and caches the modules one program imports (each once,
+// whatever the number of importers); their code lives in the program's arena.
+class ModuleLoader {
+ public:
+  ModuleLoader(const modules::SearchConfig& config, Arena& arena) : config_(config), arena_(arena) {}
+
+  // Adds the bindings of `imports` (of a file in directory `origin`) to `scope`.
+  const Scope* apply_imports(Compiler& importer, const std::vector<Import>& imports, const std::string& origin,
+                             const Scope* scope) {
+    for (const Import& import : imports) {
+      const json::Value search = import.metadata.get("search");
+      std::string path = modules::find_module(import.path, search, origin, config_, import.is_data);
+      if (path.empty()) throw CompileError(compile_error_text({"module not found: " + import.path}));
+      std::string alias = import.alias;
+      if (!alias.empty() && alias[0] == '$') alias.erase(0, 1);
+      if (import.is_data) {
+        scope = importer.add_data(scope, alias, modules::read_module_data(path));
+        continue;
+      }
+      const Module& module = load(path);
+      for (const FuncInfo* f : module.defs)
+        scope = importer.add_import(scope, f, import.is_include ? std::string() : alias + "::" + f->name);
+    }
+    return scope;
+  }
+
+ private:
+  struct Module {
+    std::string source;
+    Program program;
+    std::unique_ptr<Compiler> compiler;
+    std::vector<const FuncInfo*> defs;
+    bool ready = false;
+  };
+
+  const Module& load(const std::string& path) {
+    auto& slot = modules_[path];
+    if (slot) {
+      if (!slot->ready) throw CompileError(compile_error_text({"module imports itself: " + path}));
+      return *slot;
+    }
+    slot = std::make_unique<Module>();
+    Module& m = *slot;
+    m.source = modules::read_module_source(path);
+    m.program = parse_program(m.source, path);
+    m.compiler = std::make_unique<Compiler>(m.program.source, arena_, path);
+    const Scope* scope = apply_imports(*m.compiler, m.program.imports, modules::directory_of(path), prelude().scope);
+    m.compiler->compile_module_defs(m.program.body.get(), scope, m.defs);
+    m.ready = true;
+    return m;
+  }
+
+  const modules::SearchConfig& config_;
+  Arena& arena_;
+  std::map<std::string, std::unique_ptr<Module>> modules_;
+};
+
 }  // namespace
 
 void compile_program(const Program& program, const CompileOptions& options, ProgramUnit& unit) {
   const PreludeUnit& lib = prelude();
+  unit.search = modules::make_search_config(options);
   Compiler compiler(program.source, unit.arena);
+  ModuleLoader loader(unit.search, unit.arena);
   auto globals = std::make_unique<Scope>();
-  globals->parent = lib.scope;
+  globals->parent = program.imports.empty()
+                        ? lib.scope
+                        : loader.apply_imports(compiler, program.imports, unit.search.program_origin, lib.scope);
   globals->kind = Scope::Kind::Globals;
   globals->names = options.predefined_variables;
   for (const char* implicit : {"ARGS", "__prog_args"})
@@ -693,6 +806,7 @@ void compile_program(const Program& program, const CompileOptions& options, Prog
   compiler.scopes.push_back(std::move(globals));
   unit.main = program.body ? compiler.compile(program.body.get(), scope)
                            : unit.arena.new_op(OpKind::Identity, Position{});
+  reanalyze_single(unit.main);
 }
 
 std::vector<std::string> builtin_names() {

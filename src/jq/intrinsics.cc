@@ -3,6 +3,7 @@
 #include <string>
 
 #include "jq/eval.h"
+#include "jq/parser.h"
 #include "json/write.h"
 
 namespace netinspect::jq::eval {
@@ -55,6 +56,17 @@ void to_stream(const Value& v, Path& path, FnRef<void(const Value&)> k) {
 constexpr std::size_t kMaxPathLength = 10000;
 
 }  // namespace
+
+// The environment reports bad input as RuntimeError; inside the program it
+// must be a jq error like any other, so `try input catch .` sees it.
+std::optional<Value> Evaluator::read_input() {
+  if (!env_.next_input) return std::nullopt;
+  try {
+    return env_.next_input();
+  } catch (const RuntimeError& e) {
+    throw JqError{e.value()};
+  }
+}
 
 void Evaluator::eval_intrinsic(const Op* op, const Value& in, const Path* path, const Frame* env, Out k) {
   const auto& args = op->list;
@@ -345,13 +357,13 @@ void Evaluator::eval_intrinsic(const Op* op, const Value& in, const Path* path, 
       return;
     }
     case Intrinsic::Input: {
-      std::optional<Value> next = env_.next_input ? env_.next_input() : std::nullopt;
+      std::optional<Value> next = read_input();
       if (!next) throw_message("No more inputs");
       return emit_plain(*next, in, path, k);
     }
     case Intrinsic::Inputs:
       while (env_.next_input) {
-        std::optional<Value> next = env_.next_input();
+        std::optional<Value> next = read_input();
         if (!next) break;
         emit_plain(*next, in, path, k);
       }
@@ -365,9 +377,31 @@ void Evaluator::eval_intrinsic(const Op* op, const Value& in, const Path* path, 
     case Intrinsic::InputFilename:
       return emit_plain(env_.current_filename ? env_.current_filename() : Value(), in, path, k);
     case Intrinsic::InputLineNumber:
-      return emit_plain(Value::number(0), in, path, k);
+      return emit_plain(Value::number(env_.input_line_number ? static_cast<double>(env_.input_line_number()) : 0),
+                        in, path, k);
     case Intrinsic::Env:
       return emit_plain(environment_object(), in, path, k);
+    case Intrinsic::ModuleMeta: {
+      if (!in.is_string()) throw_message("modulemeta input module not a string");
+      std::string file = modules::find_module(in.as_string(), Value(), search_.program_origin, search_, false);
+      if (file.empty()) throw_message("module not found: " + in.as_string());
+      Value meta;
+      try {
+        meta = modules::module_metadata(parse_program(modules::read_module_source(file), file));
+      } catch (const CompileError& e) {
+        throw_message(e.what());
+      }
+      return emit_plain(meta, in, path, k);
+    }
+    case Intrinsic::GetSearchList: {
+      json::Array list;
+      for (const std::string& p : search_.library_paths) list.push_back(Value::string(p));
+      return emit_plain(Value::array(std::move(list)), in, path, k);
+    }
+    case Intrinsic::GetProgOrigin:
+      return emit_plain(Value::string(search_.program_origin), in, path, k);
+    case Intrinsic::GetJqOrigin:
+      return emit_plain(Value::string(search_.jq_origin), in, path, k);
     case Intrinsic::Builtins: {
       json::Array names;
       for (const auto& n : builtin_names()) names.push_back(Value::string(n));

@@ -48,7 +48,13 @@ struct Halt {
 };
 
 struct CompileOptions {
-  std::vector<std::string> library_paths;  // -L; "$ORIGIN/.." style entries allowed (issue 3)
+  // -L, in order; empty means jq's default ["~/.jq", "$ORIGIN/../lib/jq",
+  // "$ORIGIN/../lib"]. "~/" and "$ORIGIN/" (the executable's directory) are
+  // expanded; relative entries are relative to the current directory.
+  std::vector<std::string> library_paths;
+  // Directory that relative `search` paths of the main program's imports and
+  // `get_prog_origin` refer to: the -f file's directory; empty = current directory.
+  std::string program_origin;
   // Names of variables the program may use without defining ($named args); the
   // values are supplied in Environment::variables at run time.
   std::vector<std::string> predefined_variables;
@@ -59,8 +65,13 @@ struct Environment {
   // $name -> value, for --arg/--argjson/--slurpfile/--rawfile/$__prog_args; "ENV" and
   // "__loc__" are provided by the evaluator itself. $ARGS must be set by the caller.
   std::vector<std::pair<std::string, json::Value>> variables;
-  // `input`/`inputs`: returns the next input, or nullopt at the end.
+  // `input`/`inputs`: returns the next input, or nullopt at the end. A
+  // RuntimeError it throws (e.g. for malformed input) is a jq error the
+  // program can catch with `try`.
   std::function<std::optional<json::Value>()> next_input;
+  // `input_line_number`: newlines the input reader has consumed so far in the
+  // current input (jq's jv_parser count); absent means 0.
+  std::function<std::size_t()> input_line_number;
   // `input_filename`: the current file's name, or null.
   std::function<json::Value()> current_filename;
   // `debug`, `stderr`: receive the already-formatted text (jq's exact bytes).
@@ -68,7 +79,7 @@ struct Environment {
   // `$__loc__` file name ("<stdin>" for -f-less programs as jq says).
   std::string program_file = "<stdin>";
   // Safety limits so hostile programs end with an error, never a crash.
-  std::size_t max_call_depth = 100000;
+  std::size_t max_call_depth = 1000000;  // the stack limit usually ends recursion first
 };
 
 class Compiled {

@@ -15,6 +15,7 @@ namespace {
 enum Level : int {
   kPipe = 1,
   kComma,
+  kAs,  // `Exp as $x | body` (jq 1.8): the source takes every operator but `,` and `|`
   kAlternative,
   kAssign,
   kOr,
@@ -302,6 +303,10 @@ NodePtr Parser::parse_exp(int min_level) {
   NodePtr lhs = parse_prefix();
   int last_non_assoc_level = 0;
   for (;;) {
+    if (at(TokenKind::As) && kAs >= min_level && !as_ends_expression_) {
+      lhs = parse_as(std::move(lhs), start);
+      continue;
+    }
     if (at(TokenKind::Question) && kPostfixQuestion >= min_level) {
       advance();
       NodePtr node = make(Node::Kind::Try, start);
@@ -366,8 +371,7 @@ NodePtr Parser::parse_exp(int min_level) {
 }
 
 // Forms that begin an expression without being terms: `def`, unary minus,
-// `try`, `label`, and `Term as $x | ...` (which, like `def`, extends as far
-// right as possible).
+// `try`, `label`. (`Exp as $x | ...` is handled by parse_exp.)
 NodePtr Parser::parse_prefix() {
   DepthGuard guard(*this);
   Position start = tok_.position();
@@ -396,9 +400,7 @@ NodePtr Parser::parse_prefix() {
     }
     default: break;
   }
-  NodePtr term = parse_postfix_term();
-  if (at(TokenKind::As) && !as_ends_expression_) return parse_as(std::move(term), start);
-  return term;
+  return parse_postfix_term();
 }
 
 NodePtr Parser::parse_as(NodePtr source, const Position& start) {

@@ -12,7 +12,29 @@ namespace netinspect::json {
 
 // Payloads are plain structs sharing an empty base, so one shared_ptr type can
 // hold any of them without virtual dispatch (the kind says which it is).
-struct Value::Payload {};
+struct Value::Payload {
+  // Destroying a container would destroy its children recursively, one C++
+  // frame per level: a value built as `reduce range(1e6) as $_ ([]; [.])`
+  // would overflow the stack when freed. Instead a dying container takes
+  // over the last reference of each child container and frees them in a loop,
+  // taking their children first, so every payload dies with no container left.
+  using Owned = std::pair<Kind, std::shared_ptr<Payload>>;
+  static void take_if_last(Value& child, std::vector<Owned>& work) {
+    if ((child.kind_ == Kind::Array || child.kind_ == Kind::Object) && child.payload_ &&
+        child.payload_.use_count() == 1) {
+      work.emplace_back(child.kind_, std::move(child.payload_));
+    }
+  }
+  static void take_children(Kind kind, Payload& payload, std::vector<Owned>& work);
+  static void release(std::vector<Owned>& work) {
+    while (!work.empty()) {
+      Owned last = std::move(work.back());
+      work.pop_back();
+      take_children(last.first, *last.second, work);
+      last.second.reset();  // has no container children left: no recursion
+    }
+  }
+};
 
 namespace {
 
@@ -22,12 +44,39 @@ struct StringPayload : Value::Payload {
 };
 struct ArrayPayload : Value::Payload {
   explicit ArrayPayload(Array a) : items(std::move(a)) {}
+  ~ArrayPayload() {
+    std::vector<Owned> work;
+    take_children(Kind::Array, *this, work);
+    release(work);
+  }
+  ArrayPayload(const ArrayPayload&) = delete;
+  ArrayPayload& operator=(const ArrayPayload&) = delete;
   Array items;
 };
 struct ObjectPayload : Value::Payload {
   explicit ObjectPayload(Object o) : fields(std::move(o)) {}
+  ~ObjectPayload() {
+    std::vector<Owned> work;
+    take_children(Kind::Object, *this, work);
+    release(work);
+  }
+  ObjectPayload(const ObjectPayload&) = delete;
+  ObjectPayload& operator=(const ObjectPayload&) = delete;
   Object fields;
 };
+
+}  // namespace
+
+void Value::Payload::take_children(Kind kind, Payload& payload, std::vector<Owned>& work) {
+  if (kind == Kind::Array) {
+    for (Value& item : static_cast<ArrayPayload&>(payload).items) take_if_last(item, work);
+  } else {
+    for (const Object::Entry& entry : static_cast<ObjectPayload&>(payload).fields)
+      take_if_last(const_cast<Value&>(entry.second), work);
+  }
+}
+
+namespace {
 
 const std::string kEmptyString;
 const Array kEmptyArray;
@@ -295,52 +344,118 @@ int compare_strings(const std::string& a, const std::string& b) {
   return c < 0 ? -1 : (c > 0 ? 1 : 0);
 }
 
-int compare_objects(const Object& a, const Object& b) {
-  std::vector<std::string> ka = a.sorted_keys();
-  std::vector<std::string> kb = b.sorted_keys();
-  std::size_t n = std::min(ka.size(), kb.size());
-  for (std::size_t i = 0; i < n; ++i) {
-    int c = compare_strings(ka[i], kb[i]);
-    if (c != 0) return c;
+// jq's order, walked with an explicit stack so nesting depth never costs C++
+// stack. `equality` only picks the message and allows the identity shortcut
+// (jq's jv_equal checks identity first; jv_cmp always walks).
+class Comparison {
+ public:
+  explicit Comparison(bool equality) : equality_(equality) {}
+
+  int run(const Value& a, const Value& b) {
+    int result = 0;
+    if (!enter(a, b, result)) return result;
+    while (!stack_.empty()) {
+      Level& top = stack_.back();
+      const Value* x;
+      const Value* y;
+      if (top.a->kind() == Kind::Array) {
+        const Array& xs = top.a->as_array();
+        const Array& ys = top.b->as_array();
+        if (top.next == std::min(xs.size(), ys.size())) {
+          if (xs.size() != ys.size()) return xs.size() < ys.size() ? -1 : 1;
+          stack_.pop_back();
+          continue;
+        }
+        x = &xs[top.next];
+        y = &ys[top.next];
+      } else {
+        if (top.next == top.keys.size()) {
+          stack_.pop_back();
+          continue;
+        }
+        x = top.a->as_object().find(top.keys[top.next]);
+        y = top.b->as_object().find(top.keys[top.next]);
+      }
+      ++top.next;
+      if (!enter(*x, *y, result) && result != 0) return result;
+    }
+    return 0;
   }
-  if (ka.size() != kb.size()) return ka.size() < kb.size() ? -1 : 1;
-  for (const std::string& key : ka) {
-    int c = compare(*a.find(key), *b.find(key));
-    if (c != 0) return c;
+
+ private:
+  struct Level {
+    const Value* a;
+    const Value* b;
+    std::size_t next = 0;
+    std::vector<std::string> keys;  // objects: the (equal) sorted key sets
+  };
+
+  // Compares scalars (and settles containers early) into `result` and returns
+  // false; returns true when a container pair was pushed for a walk.
+  bool enter(const Value& a, const Value& b, int& result) {
+    result = 0;
+    if (a.kind() != b.kind()) {
+      result = a.kind() < b.kind() ? -1 : 1;
+      return false;
+    }
+    switch (a.kind()) {
+      case Kind::Null:
+      case Kind::False:
+      case Kind::True: return false;
+      case Kind::Number: result = compare_numbers(a, b); return false;
+      case Kind::String: result = compare_strings(a.as_string(), b.as_string()); return false;
+      case Kind::Array:
+      case Kind::Object: break;
+    }
+    if (stack_.size() > static_cast<std::size_t>(kMaxCompareDepth))
+      throw TooDeepError(equality_ ? "Equality check too deep" : "Comparison too deep");
+    if (a.kind() == Kind::Array) {
+      if (equality_ && &a.as_array() == &b.as_array()) return false;
+      stack_.push_back(Level{&a, &b, 0, {}});
+      return true;
+    }
+    const Object& x = a.as_object();
+    const Object& y = b.as_object();
+    if (equality_ && &x == &y) return false;
+    // Objects order by their sorted key sets first, then by values key by key.
+    std::vector<std::string> ka = x.sorted_keys();
+    std::vector<std::string> kb = y.sorted_keys();
+    std::size_t n = std::min(ka.size(), kb.size());
+    for (std::size_t i = 0; i < n; ++i) {
+      result = compare_strings(ka[i], kb[i]);
+      if (result != 0) return false;
+    }
+    if (ka.size() != kb.size()) {
+      result = ka.size() < kb.size() ? -1 : 1;
+      return false;
+    }
+    stack_.push_back(Level{&a, &b, 0, std::move(ka)});
+    return true;
   }
-  return 0;
-}
+
+  bool equality_;
+  std::vector<Level> stack_;
+};
 
 }  // namespace
 
 int compare(const Value& a, const Value& b) {
-  if (a.kind() != b.kind()) return a.kind() < b.kind() ? -1 : 1;
-  switch (a.kind()) {
-    case Kind::Null:
-    case Kind::False:
-    case Kind::True: return 0;
-    case Kind::Number: return compare_numbers(a, b);
-    case Kind::String: return compare_strings(a.as_string(), b.as_string());
-    case Kind::Array: {
-      const Array& x = a.as_array();
-      const Array& y = b.as_array();
-      if (&x == &y) return 0;
-      std::size_t n = std::min(x.size(), y.size());
-      for (std::size_t i = 0; i < n; ++i) {
-        int c = compare(x[i], y[i]);
-        if (c != 0) return c;
-      }
-      if (x.size() != y.size()) return x.size() < y.size() ? -1 : 1;
-      return 0;
-    }
-    case Kind::Object: {
-      const Object& x = a.as_object();
-      const Object& y = b.as_object();
-      if (&x == &y) return 0;
-      return compare_objects(x, y);
-    }
+  // Scalars (the common case in sorts and `==`) need no walk state.
+  if (a.kind() != b.kind() || a.kind() < Kind::Array) {
+    if (a.kind() != b.kind()) return a.kind() < b.kind() ? -1 : 1;
+    if (a.kind() == Kind::Number) return compare_numbers(a, b);
+    if (a.kind() == Kind::String) return compare_strings(a.as_string(), b.as_string());
+    return 0;
   }
-  return 0;
+  return Comparison(false).run(a, b);
+}
+
+bool equal(const Value& a, const Value& b) {
+  if (a.kind() != b.kind()) return false;
+  if (a.kind() == Kind::Number) return compare_numbers(a, b) == 0;
+  if (a.kind() == Kind::String) return a.as_string() == b.as_string();
+  if (a.kind() < Kind::Number) return true;
+  return Comparison(true).run(a, b) == 0;
 }
 
 }  // namespace netinspect::json

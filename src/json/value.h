@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -125,8 +126,21 @@ class Object {
 // decimals (jq 1.8: 13911860366432393 != 13911860366432392); NaN sorts below
 // every number (itself included, so nan < nan); strings by bytes (= codepoints for UTF-8);
 // arrays lexicographically; objects by sorted key sets first, then values key by key.
+//
+// Both walk at most kMaxCompareDepth levels into nested containers, as jq 1.8
+// does, and throw TooDeepError beyond: compare with "Comparison too deep",
+// equal with "Equality check too deep" (jq's messages).
 int compare(const Value& a, const Value& b);
-inline bool operator==(const Value& a, const Value& b) { return compare(a, b) == 0; }
+// compare(a, b) == 0, except that a value is equal to itself without a walk.
+bool equal(const Value& a, const Value& b);
+inline bool operator==(const Value& a, const Value& b) { return equal(a, b); }
 inline bool operator<(const Value& a, const Value& b) { return compare(a, b) < 0; }
+
+constexpr int kMaxCompareDepth = 10000;
+
+class TooDeepError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 }  // namespace netinspect::json

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 namespace netinspect::json {
 
@@ -229,6 +230,9 @@ std::array<std::string, 8> resolve_colors(const std::string& spec) {
   return custom;
 }
 
+// Writes iteratively with an explicit stack of open containers, so values
+// nested as deep as jq allows (and deeper) never exhaust the C++ stack, ASan
+// builds included.
 class Writer {
  public:
   Writer(const WriteOptions& options, std::string& out) : options_(options), out_(out) {
@@ -236,72 +240,57 @@ class Writer {
     if (options.color) colors_ = resolve_colors(options.colors);
   }
 
-  void write(const Value& v, int depth) {
-    if (options_.color) {
-      write_colored(v, depth);
-      return;
-    }
-    if (depth > kMaxPrintDepth) {
-      out_ += "<skipped: too deep>";
-      return;
-    }
-    switch (v.kind()) {
-      case Kind::Null: out_ += "null"; break;
-      case Kind::False: out_ += "false"; break;
-      case Kind::True: out_ += "true"; break;
-      case Kind::Number: write_number(v); break;
-      case Kind::String: append_string(out_, v.as_string(), options_.ascii); break;
-      case Kind::Array: {
-        const Array& items = v.as_array();
-        if (items.empty()) {
-          out_ += "[]";
-          break;
-        }
-        out_ += '[';
-        for (std::size_t i = 0; i < items.size(); ++i) {
-          if (i > 0) out_ += ',';
-          newline(depth + 1);
-          write(items[i], depth + 1);
-        }
-        newline(depth);
-        out_ += ']';
-        break;
+  void write(const Value& root) {
+    open(root, 0);
+    while (!stack_.empty()) {
+      Open& top = stack_.back();
+      if (top.next == top.size) {
+        close(top);
+        stack_.pop_back();
+        // The parent re-emits its colour after each child.
+        if (options_.color && !stack_.empty()) out_ += color_of(stack_.back().value->kind());
+        continue;
       }
-      case Kind::Object: {
-        const Object& fields = v.as_object();
-        if (fields.empty()) {
-          out_ += "{}";
-          break;
-        }
-        out_ += '{';
-        bool first = true;
-        for_each_field(fields, [&](const Object::Entry& e) {
-          if (!first) out_ += ',';
-          first = false;
-          newline(depth + 1);
-          append_string(out_, e.first, options_.ascii);
-          out_ += ':';
-          if (pretty_) out_ += ' ';
-          write(e.second, depth + 1);
-        });
-        newline(depth);
-        out_ += '}';
-        break;
+      const std::size_t i = top.next++;
+      const int child_depth = top.depth + 1;
+      const Kind parent_kind = top.value->kind();
+      if (i > 0) out_ += ',';
+      newline(child_depth);
+      const Value* child;
+      if (parent_kind == Kind::Array) {
+        child = &top.value->as_array()[i];
+      } else {
+        const Object::Entry& entry = top.sorted.empty() ? top.value->as_object().entries()[i] : *top.sorted[i];
+        write_key(entry.first, parent_kind);
+        child = &entry.second;
       }
+      // `top` may dangle once open() pushes.
+      if (!open(*child, child_depth) && options_.color) out_ += color_of(parent_kind);
     }
   }
 
  private:
-  // Mirrors jq's escape placement byte for byte: every value opens with its
-  // colour and ends with a reset; containers re-emit their colour after each
-  // child and before the closing bracket; keys get their own colour.
-  void write_colored(const Value& v, int depth) {
-    const std::string& col = colors_[color_index(v.kind())];
-    out_ += col;
+  // A container whose children are being written. Values are immutable and
+  // owned by their parents (the root by the caller), so pointers stay valid.
+  struct Open {
+    const Value* value;
+    std::size_t size;
+    std::size_t next;
+    int depth;
+    std::vector<const Object::Entry*> sorted;  // -S: entries in key order
+  };
+
+  // Writes a scalar, an empty container or the skip marker completely and
+  // returns false; for a non-empty container writes its opening and pushes it.
+  // Mirrors jq's escape placement byte for byte in colour mode: every value
+  // opens with its colour and ends with a reset; containers re-emit their
+  // colour after each child and before the closing bracket.
+  bool open(const Value& v, int depth) {
+    if (options_.color) out_ += color_of(v.kind());
     if (depth > kMaxPrintDepth) {
       out_ += "<skipped: too deep>";
-      out_ += kReset;
-      return;
+      if (options_.color) out_ += kReset;
+      return false;
     }
     switch (v.kind()) {
       case Kind::Null: out_ += "null"; break;
@@ -309,57 +298,49 @@ class Writer {
       case Kind::True: out_ += "true"; break;
       case Kind::Number: write_number(v); break;
       case Kind::String: append_string(out_, v.as_string(), options_.ascii); break;
-      case Kind::Array: {
-        const Array& items = v.as_array();
-        if (items.empty()) {
-          out_ += "[]";
-          break;
-        }
-        out_ += '[';
-        for (std::size_t i = 0; i < items.size(); ++i) {
-          if (i > 0) out_ += ',';
-          newline(depth + 1);
-          write_colored(items[i], depth + 1);
-          out_ += col;
-        }
-        newline(depth);
-        out_ += col;
-        out_ += ']';
-        break;
-      }
+      case Kind::Array:
       case Kind::Object: {
-        const Object& fields = v.as_object();
-        if (fields.empty()) {
-          out_ += "{}";
+        const bool is_array = v.kind() == Kind::Array;
+        const std::size_t size = v.size();
+        if (size == 0) {
+          out_ += is_array ? "[]" : "{}";
           break;
         }
-        out_ += '{';
-        bool first = true;
-        for_each_field(fields, [&](const Object::Entry& e) {
-          if (!first) out_ += ',';
-          first = false;
-          newline(depth + 1);
-          out_ += kReset;
-          out_ += colors_[7];
-          append_string(out_, e.first, options_.ascii);
-          out_ += kReset;
-          out_ += col;
-          out_ += ':';
-          if (pretty_) out_ += ' ';
-          out_ += kReset;
-          write_colored(e.second, depth + 1);
-          out_ += col;
-        });
-        newline(depth);
-        out_ += col;
-        out_ += '}';
-        break;
+        out_ += is_array ? '[' : '{';
+        stack_.push_back(Open{&v, size, 0, depth, {}});
+        if (!is_array && options_.sort_keys) sort_entries(v.as_object(), stack_.back().sorted);
+        return true;
       }
     }
+    if (options_.color) out_ += kReset;
+    return false;
+  }
+
+  void close(const Open& top) {
+    newline(top.depth);
+    if (options_.color) out_ += color_of(top.value->kind());
+    out_ += top.value->kind() == Kind::Array ? ']' : '}';
+    if (options_.color) out_ += kReset;
+  }
+
+  void write_key(const std::string& key, Kind parent_kind) {
+    if (!options_.color) {
+      append_string(out_, key, options_.ascii);
+      out_ += ':';
+      if (pretty_) out_ += ' ';
+      return;
+    }
+    out_ += kReset;
+    out_ += colors_[7];
+    append_string(out_, key, options_.ascii);
+    out_ += kReset;
+    out_ += color_of(parent_kind);
+    out_ += ':';
+    if (pretty_) out_ += ' ';
     out_ += kReset;
   }
 
-  static std::size_t color_index(Kind kind) { return static_cast<std::size_t>(kind); }
+  const std::string& color_of(Kind kind) const { return colors_[static_cast<std::size_t>(kind)]; }
 
   void write_number(const Value& v) {
     if (const std::string* literal = v.number_literal_text()) {
@@ -369,18 +350,11 @@ class Writer {
     }
   }
 
-  template <typename F>
-  void for_each_field(const Object& fields, F&& f) {
-    if (!options_.sort_keys) {
-      for (const Object::Entry& e : fields) f(e);
-      return;
-    }
-    std::vector<const Object::Entry*> sorted;
+  static void sort_entries(const Object& fields, std::vector<const Object::Entry*>& sorted) {
     sorted.reserve(fields.size());
     for (const Object::Entry& e : fields) sorted.push_back(&e);
-    std::sort(sorted.begin(), sorted.end(),
-              [](const Object::Entry* a, const Object::Entry* b) { return a->first < b->first; });
-    for (const Object::Entry* e : sorted) f(*e);
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const Object::Entry* a, const Object::Entry* b) { return a->first < b->first; });
   }
 
   void newline(int depth) {
@@ -397,12 +371,13 @@ class Writer {
   std::string& out_;
   bool pretty_ = false;
   std::array<std::string, 8> colors_;
+  std::vector<Open> stack_;
 };
 
 }  // namespace
 
 void write(const Value& value, const WriteOptions& options, std::string& out) {
-  Writer(options, out).write(value, 0);
+  Writer(options, out).write(value);
 }
 
 std::string to_json(const Value& value) {

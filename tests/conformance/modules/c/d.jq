@@ -1,0 +1,2 @@
+# Found next to c.jq through c's {search: "./"}.
+def meh: "meh";

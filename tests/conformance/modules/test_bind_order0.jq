@@ -1,0 +1,3 @@
+def sym0: 0;
+def sym1: 0;
+def sym2: 0;
