@@ -3,9 +3,9 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
-#include <regex>
 #include <set>
 
+#include "jq/jq.h"
 #include "json/write.h"
 
 namespace netinspect::diagnose {
@@ -63,6 +63,12 @@ class Parser {
   }
 
   ExprPtr comparison() {
+    // Bounded recursion: a hostile config must not overflow the stack.
+    if (++depth_ > 256) fail("expression nested too deeply");
+    struct Leave {
+      int& depth;
+      ~Leave() { --depth; }
+    } leave{depth_};
     ExprPtr left = additive();
     for (std::string_view op : {">=", "<=", "==", "!=", ">", "<"}) {
       if (eat(op)) return binary(std::string(op), left, additive());
@@ -98,7 +104,9 @@ class Parser {
       ++pos_;
       auto e = std::make_shared<Expr>();
       e->type = Expr::Type::Negate;
+      if (++depth_ > 256) fail("expression nested too deeply");
       e->args = {unary()};
+      --depth_;
       return e;
     }
     return primary();
@@ -222,6 +230,7 @@ class Parser {
 
   std::string_view text_;
   std::size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 void collect_names(const Expr& expr, const std::set<std::string>& bound, std::vector<std::string>& out) {
@@ -460,9 +469,15 @@ class Evaluator {
       if (s.is_absent()) return s;
       if (re.is_absent()) return re;
       if (s.kind != Kind::String || re.kind != Kind::String) return Metric::problem("StringMatches() needs strings");
+      // jq's `test` (Oniguruma) rather than std::regex: one regex engine in the project.
+      static const jq::Compiled kTest = jq::Compiled::compile(".[1] as $re | .[0] | test($re)");
       try {
-        return Metric::boolean(std::regex_search(s.s, std::regex(re.s)));
-      } catch (const std::regex_error&) {
+        jq::Environment env;
+        bool matched = false;
+        kTest.run(json::Value::array({json::Value::string(s.s), json::Value::string(re.s)}), env,
+                  [&](const json::Value& out) { matched = out.truthy(); });
+        return Metric::boolean(matched);
+      } catch (const std::exception&) {
         return Metric::problem("bad regular expression '" + re.s + "'");
       }
     }

@@ -1,7 +1,7 @@
 #include "diagnose/triage.h"
 
+#include <cctype>
 #include <functional>
-#include <regex>
 #include <set>
 
 #include "diagnose/json5.h"
@@ -15,9 +15,12 @@ namespace {
   throw ConfigError(file + ": " + (rule.empty() ? "" : rule + ": ") + what);
 }
 
+// Triage names: [a-z_][a-zA-Z0-9_]* (capitals start function names).
 bool valid_name(const std::string& name) {
-  static const std::regex kName("[a-z_][a-zA-Z0-9_]*");
-  return std::regex_match(name, kName);
+  if (name.empty() || !((name[0] >= 'a' && name[0] <= 'z') || name[0] == '_')) return false;
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  return true;
 }
 
 std::string string_field(const json::Value& object, std::string_view key, const std::string& file,

@@ -64,6 +64,8 @@ TEST(TriageExpr, VectorsAndFunctions) {
   EXPECT_EQ(run("Annotation('build.board')"), "'x64'");
   EXPECT_EQ(run("SyslogHas('panic')"), "Missing(no logs in the snapshot)");
   EXPECT_EQ(run("StringMatches(s, '^O')"), "true");
+  EXPECT_EQ(run("StringMatches(s, '^K')"), "false");
+  EXPECT_EQ(run("StringMatches(s, '(')"), "Problem(bad regular expression '(')");
 }
 
 TEST(TriageExpr, SyntaxErrors) {
