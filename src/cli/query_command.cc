@@ -112,6 +112,12 @@ class QueryRun {
 
     jq::CompileOptions compile_options;
     compile_options.library_paths = options_.library_paths;
+    if (options_.from_file && options_.program) {
+      // Relative `search` paths of a -f program's imports start at its directory.
+      const std::string& file = *options_.program;
+      const std::size_t slash = file.rfind('/');
+      compile_options.program_origin = slash == std::string::npos ? "." : file.substr(0, slash == 0 ? 1 : slash);
+    }
     for (const auto& [name, value] : options_.named) compile_options.predefined_variables.push_back(name);
     compile_options.predefined_variables.emplace_back("ARGS");
 
@@ -146,6 +152,7 @@ class QueryRun {
       }
     };
     env.current_filename = [&input]() { return input.current_filename(); };
+    env.input_line_number = [&input]() { return input.input_line_number(); };
 
     int ret = kOkNoOutput;
     try {

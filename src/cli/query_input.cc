@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <new>
 #include <utility>
 
 namespace netinspect::cli {
@@ -226,6 +227,7 @@ class QueryInput::ReaderModel {
     }
   }
 
+  std::size_t line() const { return name_valid_ ? line_ : 0; }
   std::string position() const {
     if (!name_valid_) return "<unknown>";
     return files_[file_].name + ":" + std::to_string(line_);
@@ -420,6 +422,9 @@ void QueryInput::load() {
         } catch (const source::SourceError& error) {
           file.readable = false;
           file.error = error.what();
+        } catch (const std::bad_alloc&) {
+          file.readable = false;
+          file.error = "out of memory while reading it";
         }
       }
       if (!file.readable) {
@@ -517,19 +522,25 @@ std::optional<json::Value> QueryInput::next() {
 }
 
 std::string QueryInput::position() {
-  if (!loaded_) return "<unknown>";
+  if (!loaded_ || !model_) return "<unknown>";
   sync_model();
   return model_->position();
 }
 
+std::size_t QueryInput::input_line_number() {
+  if (!loaded_ || !model_) return 0;
+  sync_model();
+  return model_->line();
+}
+
 json::Value QueryInput::current_filename() {
-  if (!loaded_) return json::Value::null();
+  if (!loaded_ || !model_) return json::Value::null();
   sync_model();
   return model_->filename();
 }
 
 std::size_t QueryInput::failures() {
-  if (!loaded_ || !any_unreadable_) return 0;
+  if (!loaded_ || !model_ || !any_unreadable_) return 0;
   sync_model();
   return model_->failures();
 }

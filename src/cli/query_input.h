@@ -51,6 +51,8 @@ class QueryInput {
   std::optional<json::Value> next();
   // jq's "(at ...)" text: "<file>:<line>" or "<unknown>".
   std::string position();
+  // jq's `input_line_number`: newlines jq's reader has consumed in the current file.
+  std::size_t input_line_number();
   // `input_filename`: the current file name ("<stdin>" for standard input), or null.
   json::Value current_filename();
   // Input files that could not be opened so far (jq stops its main loop after one).

@@ -50,6 +50,9 @@ void Compiled::run(const json::Value& input, Environment& env, const Emit& emit)
       args.set("positional", json::Value::array());
       args.set("named", json::Value::object());
       globals[i] = json::Value::object(std::move(args));
+    } else if (!found && name == "JQ_BUILD_CONFIGURATION") {
+      // jq: "no particular format"; ours names the engine and its libraries.
+      globals[i] = json::Value::string("netinspect jq engine (C++20; simdjson, oniguruma)");
     } else if (!found && name == "__prog_args") {
       globals[i] = json::Value::array();
     }

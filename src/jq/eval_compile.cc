@@ -798,7 +798,7 @@ void compile_program(const Program& program, const CompileOptions& options, Prog
                         : loader.apply_imports(compiler, program.imports, unit.search.program_origin, lib.scope);
   globals->kind = Scope::Kind::Globals;
   globals->names = options.predefined_variables;
-  for (const char* implicit : {"ARGS", "__prog_args"})
+  for (const char* implicit : {"ARGS", "__prog_args", "JQ_BUILD_CONFIGURATION"})
     if (std::find(globals->names.begin(), globals->names.end(), implicit) == globals->names.end())
       globals->names.insert(globals->names.begin(), implicit);
   unit.global_names = globals->names;

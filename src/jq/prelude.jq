@@ -93,6 +93,9 @@ def gsub($re; str): sub($re; str; "g");
 # jq 1.8 defines abs naively, so non-numbers pass through and literals keep precision.
 def abs: if type == "number" and . < 0 then - . else . end;
 def toarray: if type == "array" then . else [.] end;
+# jq 1.8: the character for an ASCII code point.
+def ascii: if type == "number" and . >= 0 and . <= 127 then [.] | implode
+           else error("ascii only takes integers between 0 and 127") end;
 def pick(pathexps): . as $top
   | reduce path(pathexps) as $p (null; setpath($p; $top | getpath($p)));
 def walk(f): def w: if type == "object" then map_values(w)

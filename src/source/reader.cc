@@ -290,7 +290,9 @@ std::unique_ptr<Reader> zip_reader_from_path(const std::string& path, const Open
 
 Buffer read_all(Reader& reader, std::uint64_t size_hint) {
   Buffer out;
-  out.reserve(static_cast<std::size_t>(std::clamp<std::uint64_t>(size_hint + 1, 4096, 1ULL << 32)));
+  // The hint may come from the input itself (gzip's trailing size field), so it
+  // only sets a modest first reservation; the buffer grows as data arrives.
+  out.reserve(static_cast<std::size_t>(std::clamp<std::uint64_t>(size_hint + 1, 4096, 64ULL << 20)));
   for (;;) {
     if (out.size() == out.capacity()) out.reserve(out.capacity() * 2);
     const std::size_t got = reader.read(out.data() + out.size(), out.capacity() - out.size());

@@ -235,3 +235,43 @@ TEST(ValueTest, DeepNestingIsSafe) {
 
 }  // namespace
 }  // namespace netinspect::json
+
+namespace netinspect::json {
+namespace {
+
+TEST(ValueDepthTest, DestroyingDeepValuesDoesNotRecurse) {
+  Value v;
+  for (int i = 0; i < 1000000; ++i) v = Value::array({v});
+  Object o;
+  o.set("a", v);
+  Value obj = Value::object(std::move(o));
+  v = Value();
+  obj = Value();  // must not overflow the stack
+  SUCCEED();
+}
+
+TEST(ValueDepthTest, CompareAndEqualStopPastJqsDepth) {
+  // As jq's `reduce range(10001) as $_ ([]; [.])`: the innermost [] is too deep.
+  Value a = Value::array(), b = Value::array();
+  for (int i = 0; i < kMaxCompareDepth + 1; ++i) {
+    a = Value::array({a});
+    b = Value::array({b});
+  }
+  EXPECT_THROW(compare(a, b), TooDeepError);
+  EXPECT_THROW((void)equal(a, b), TooDeepError);
+  EXPECT_TRUE(equal(a, a));  // identity needs no walk, as in jq
+  try {
+    (void)equal(a, b);
+  } catch (const TooDeepError& e) {
+    EXPECT_STREQ(e.what(), "Equality check too deep");
+  }
+  Value c = Value::array(), d = Value::array();
+  for (int i = 0; i < kMaxCompareDepth; ++i) {
+    c = Value::array({c});
+    d = Value::array({d});
+  }
+  EXPECT_EQ(compare(c, d), 0);
+}
+
+}  // namespace
+}  // namespace netinspect::json
