@@ -45,9 +45,9 @@ test: test-unit test-asan  ## build and run all tests, then again under ASan+UBS
 conformance: build  ## run jq's test suite, listing every failing case
 	@$(BUILD_DIR)/tests/jq_conformance -v -L tests/conformance/modules tests/conformance/jq-tests/*.test
 
-run: configure  ## build the program, then print an overview of the bundled sample snapshot
+run: configure  ## build the program, then print an overview of this host's network stack (bundled sample if capture fails)
 	@cmake --build $(BUILD_DIR) -j $(JOBS) --target netinspect
-	@scripts/overview $(BUILD_DIR)/netinspect tests/data/synthetic_netstack2_inspect.json
+	@scripts/overview $(BUILD_DIR)/netinspect
 
 clean:  ## remove build/ and build-asan/
 	rm -rf $(BUILD_DIR) $(ASAN_DIR)
