@@ -18,6 +18,7 @@
 #include <string>
 #include <utility>
 
+#include "capture/capture.h"
 #include "cli/commands.h"
 #include "cli/query_input.h"
 #include "cli/query_options.h"
@@ -130,9 +131,26 @@ class QueryRun {
       return kErrorCompile;
     }
 
-    if (std::optional<int> streamed = try_streaming(program_text, compile_options, *program)) return *streamed;
-
     QueryInput::Settings settings;
+    if (options_.live) {
+      if (!options_.input_files.empty()) {
+        std::fprintf(stderr, "jq: --live reads this host's network stack; it takes no input files\n");
+        exit_status_override_ = true;
+        return kErrorSystem;
+      }
+      try {
+        std::vector<std::string> notices;
+        settings.live_text = capture::entries_text(capture::capture_entries({}, &notices));
+        for (const std::string& notice : notices) std::fprintf(stderr, "netinspect query: %s\n", notice.c_str());
+      } catch (const capture::CaptureError& error) {
+        std::fprintf(stderr, "jq: error: live capture failed: %s\n", error.what());
+        exit_status_override_ = true;
+        return kErrorSystem;
+      }
+    } else if (std::optional<int> streamed = try_streaming(program_text, compile_options, *program)) {
+      return *streamed;
+    }
+
     settings.open = options_.input.open;
     settings.files = options_.input_files;
     settings.raw = options_.raw_input;

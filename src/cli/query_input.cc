@@ -386,7 +386,7 @@ class QueryInput::ReaderModel {
 };
 
 QueryInput::QueryInput(Settings settings) : settings_(std::move(settings)) {
-  if (settings_.files.empty()) settings_.files.emplace_back("-");
+  if (settings_.files.empty() && !settings_.live_text) settings_.files.emplace_back("-");
 }
 
 QueryInput::~QueryInput() = default;
@@ -394,6 +394,14 @@ QueryInput::~QueryInput() = default;
 void QueryInput::load() {
   loaded_ = true;
   bool stdin_used = false;
+  if (settings_.live_text) {
+    File file;
+    file.name = "<live>";
+    file.begin = text_.size();
+    text_.append(*settings_.live_text);
+    file.end = text_.size();
+    files_.push_back(std::move(file));
+  }
   for (const std::string& given : settings_.files) {
     // A directory stands for the snapshots in it; one that holds none is
     // reported like a file that cannot be opened.

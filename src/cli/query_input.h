@@ -41,6 +41,8 @@ class QueryInput {
     bool slurp = false;              // -s
     bool seq = false;                // --seq: RS separators are whitespace
     source::OpenOptions open;        // zip member, decompression limit
+    // --live: this text (a capture) is the only input, named "<live>".
+    std::optional<std::string> live_text;
   };
   explicit QueryInput(Settings settings);
   ~QueryInput();

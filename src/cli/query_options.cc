@@ -63,6 +63,8 @@ constexpr const char* kHelpText =
     "      --stream-errors       implies --stream and report parse error as\n"
     "                            an array (not supported yet);\n"
     "      --seq                 parse input/output as application/json-seq;\n"
+    "      --live                read this host's live network stack (as\n"
+    "                            `netinspect capture` prints it) instead of files\n"
     "      --no-streaming        read whole input values even for `.[] | ...`;\n"
     "  -f, --from-file           load the filter from a file (the first\n"
     "                            positional argument names the file);\n"
@@ -180,6 +182,10 @@ std::optional<int> parse_query_options(int argc, char** argv, QueryOptions& opti
       }
       if (std::strcmp(arg, "--no-streaming") == 0) {
         options.no_streaming = true;
+        continue;
+      }
+      if (std::strcmp(arg, "--live") == 0) {
+        options.live = true;
         continue;
       }
     }

@@ -40,6 +40,7 @@ struct QueryOptions {
   json::Array positional;                  // --args / --jsonargs values
   json::Object named;                      // --arg / --argjson / --slurpfile / --rawfile
   InputOptions input;                      // --member, --max-decompressed-size, --moniker, --no-progress
+  bool live = false;                       // --live: this host's captured network stack is the input
   bool no_streaming = false;               // --no-streaming: always read whole values (for comparisons)
 };
 

@@ -386,5 +386,12 @@ expect "number literals kept" 0 '{"a":100000000000000000000001,"b":1.000,"c":1E+
 100000000000000000000001
 ' ""
 
+# --live: this host's own stack is the input (loopback always exists on Linux).
+run_ni query --live -r '[.[] | .payload.NICs // empty | .[] | .Name] | index("lo") != null, (.[0] | input_filename)'
+if [ "$RC" = 0 ] && [ "$(cat "$work/out")" = "$(printf 'true\n<live>')" ]; then passed=$((passed + 1)); else
+  echo "FAIL --live: exit $RC, out: $(head -c 200 "$work/out"), err: $(head -c 200 "$work/err")" >&2; failed=$((failed + 1)); fi
+run_ni query --live . some-file.json
+expect_rc_err_prefix "--live with files" 2 "jq: --live reads this host's network stack; it takes no input files"
+
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]
