@@ -1,5 +1,6 @@
 // `netinspect diff`: what changed between snapshots (see --help and docs/diff.md).
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -70,18 +71,7 @@ int run_diff_command(int argc, char** argv) {
       ++i;
       continue;
     }
-    switch (take_view_option(argc, argv, i, options, error)) {
-      case InputOptionParse::Taken:
-        continue;
-      case InputOptionParse::Error:
-        return usage_error(kCommand, error);
-      case InputOptionParse::NotMine:
-        break;
-    }
-    if (arg.size() > 1 && arg.starts_with('-'))
-      return usage_error(kCommand, "unknown option '" + std::string(arg) + "' (see --help)");
-    options.sources.emplace_back(arg);
-    ++i;
+    if (std::optional<int> rc = take_view_option_or_source(kCommand, argc, argv, i, options)) return *rc;
   }
   if (options.sources.empty()) return usage_error(kCommand, "needs two snapshots, or a directory of them (see --help)");
 

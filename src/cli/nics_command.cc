@@ -1,6 +1,7 @@
 // `netinspect nics`: one row per network interface; --detail prints one
 // NIC's whole tree (see --help and docs/views/nics.md).
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -110,18 +111,7 @@ int run_nics_command(int argc, char** argv) {
       names.push_back(value);
       continue;
     }
-    switch (take_view_option(argc, argv, i, options, error)) {
-      case InputOptionParse::Taken:
-        continue;
-      case InputOptionParse::Error:
-        return usage_error(kCommand, error);
-      case InputOptionParse::NotMine:
-        break;
-    }
-    if (arg.size() > 1 && arg.starts_with('-'))
-      return usage_error(kCommand, "unknown option '" + std::string(arg) + "' (see --help)");
-    options.sources.emplace_back(arg);
-    ++i;
+    if (std::optional<int> rc = take_view_option_or_source(kCommand, argc, argv, i, options)) return *rc;
   }
 
   std::vector<netstack::Snapshot> snapshots;

@@ -1,6 +1,7 @@
 // `netinspect routes`: the routing table; --dest shows the route a packet
 // would take (see --help and docs/views/routes.md).
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -70,18 +71,7 @@ int run_routes_command(int argc, char** argv) {
       dest_text = value;
       continue;
     }
-    switch (take_view_option(argc, argv, i, options, error)) {
-      case InputOptionParse::Taken:
-        continue;
-      case InputOptionParse::Error:
-        return usage_error(kCommand, error);
-      case InputOptionParse::NotMine:
-        break;
-    }
-    if (arg.size() > 1 && arg.starts_with('-'))
-      return usage_error(kCommand, "unknown option '" + std::string(arg) + "' (see --help)");
-    options.sources.emplace_back(arg);
-    ++i;
+    if (std::optional<int> rc = take_view_option_or_source(kCommand, argc, argv, i, options)) return *rc;
   }
 
   std::vector<netstack::Snapshot> snapshots;

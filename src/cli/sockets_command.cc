@@ -2,6 +2,7 @@
 // docs/views/sockets.md). The typing lives in netstack::sockets().
 #include <cctype>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -138,18 +139,7 @@ int run_sockets_command(int argc, char** argv) {
       sort = value;
       continue;
     }
-    switch (take_view_option(argc, argv, i, options, error)) {
-      case InputOptionParse::Taken:
-        continue;
-      case InputOptionParse::Error:
-        return usage_error(kCommand, error);
-      case InputOptionParse::NotMine:
-        break;
-    }
-    if (arg.size() > 1 && arg.starts_with('-'))
-      return usage_error(kCommand, "unknown option '" + std::string(arg) + "' (see --help)");
-    options.sources.emplace_back(arg);
-    ++i;
+    if (std::optional<int> rc = take_view_option_or_source(kCommand, argc, argv, i, options)) return *rc;
   }
 
   std::optional<jq::Compiled> program;

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -116,18 +117,7 @@ int run_triage_command(int argc, char** argv) {
       test_paths.push_back(value);
       continue;
     }
-    switch (take_view_option(argc, argv, i, options, error)) {
-      case InputOptionParse::Taken:
-        continue;
-      case InputOptionParse::Error:
-        return usage_error(kCommand, error);
-      case InputOptionParse::NotMine:
-        break;
-    }
-    if (arg.size() > 1 && arg.starts_with('-'))
-      return usage_error(kCommand, "unknown option '" + std::string(arg) + "' (see --help)");
-    options.sources.emplace_back(arg);
-    ++i;
+    if (std::optional<int> rc = take_view_option_or_source(kCommand, argc, argv, i, options)) return *rc;
   }
 
   auto load = [&](const std::vector<std::string>& paths, std::vector<diagnose::Config>& out) -> int {

@@ -88,6 +88,25 @@ InputOptionParse take_view_option(int argc, char** argv, int& i, ViewOptions& op
   return take_input_option(argc, argv, i, options.input, error);
 }
 
+std::optional<int> take_view_option_or_source(std::string_view command, int argc, char** argv, int& i,
+                                              ViewOptions& options) {
+  std::string error;
+  switch (take_view_option(argc, argv, i, options, error)) {
+    case InputOptionParse::Taken:
+      return std::nullopt;
+    case InputOptionParse::Error:
+      return usage_error(command, error);
+    case InputOptionParse::NotMine:
+      break;
+  }
+  std::string_view arg = argv[i];
+  if (arg.size() > 1 && arg.starts_with('-'))
+    return usage_error(command, "unknown option '" + std::string(arg) + "' (see --help)");
+  options.sources.emplace_back(arg);
+  ++i;
+  return std::nullopt;
+}
+
 int load_snapshots(std::string_view command, const ViewOptions& options, std::vector<netstack::Snapshot>& out,
                    bool note_sample, bool* used_sample) {
   netstack::LoadOptions load;

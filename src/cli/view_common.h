@@ -3,6 +3,7 @@
 // reporting, and writing one block per snapshot or one `--merge`d block.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,12 @@ extern const char* const kViewExitHelp;
 // Consumes a shared option at argv[i] (--json, --ndjson, --csv, --table,
 // --merge, --strict and the input options).
 InputOptionParse take_view_option(int argc, char** argv, int& i, ViewOptions& options, std::string& error);
+
+// The end of every view's option loop: a shared option (see take_view_option)
+// or a SOURCE. Returns the exit code after a usage error (unknown option, bad
+// value), nullopt when argv[i] was consumed.
+std::optional<int> take_view_option_or_source(std::string_view command, int argc, char** argv, int& i,
+                                              ViewOptions& options);
 
 // True when argv[i] is `name` ("--sort V" or "--sort=V"); sets `value`, or
 // `error` when the value is missing. Advances i past what it used.
