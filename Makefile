@@ -40,7 +40,7 @@ test-asan: asan  ## run every test under ASan+UBSan
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir $(ASAN_DIR) --output-on-failure -j $(CTEST_JOBS)
 
-test: test-unit test-asan  ## build and run all tests, then again under ASan+UBSan
+test: test-unit test-asan test-fuzz  ## build and run all tests, then again under ASan+UBSan, then a short fuzz run
 
 conformance: build  ## run jq's test suite, listing every failing case
 	@$(BUILD_DIR)/tests/jq_conformance -v -L tests/conformance/modules tests/conformance/jq-tests/*.test
@@ -55,10 +55,15 @@ clean:  ## remove build/ and build-asan/
 bench: build  ## time netinspect query vs jq and gojq on a generated 1 GiB snapshot (BENCH_ARGS="--size 200M --no-jq")
 	@bench/run-bench.sh --netinspect $(BUILD_DIR)/netinspect $(BENCH_ARGS)
 
+.PHONY: bench-views
+bench-views: build  ## time the views (sockets --json, sockets, nics, counters, overview) on 100,000 sockets vs jq (BENCH_ARGS="--runs 5")
+	@bench/views-bench.sh --netinspect $(BUILD_DIR)/netinspect $(BENCH_ARGS)
+
 # --- Fuzzing (fuzz/README.md): clang + libFuzzer build of the parsers into build-fuzz/.
 FUZZ_DIR          ?= build-fuzz
 FUZZ_SECONDS      ?= 60
 FUZZ_TEST_SECONDS ?= 20
+FUZZ_TEST_JOBS    ?= 2
 FUZZ_LONG_SECONDS ?= 3600
 FUZZ_TARGETS      ?=
 .PHONY: fuzz-build fuzz fuzz-long test-fuzz
@@ -74,5 +79,8 @@ fuzz: fuzz-build  ## build the libFuzzer targets, run each FUZZ_SECONDS (60) (FU
 fuzz-long: fuzz-build  ## run each fuzz target FUZZ_LONG_SECONDS (3600), growing build-fuzz/corpus
 	@fuzz/run.sh $(FUZZ_DIR) $(FUZZ_LONG_SECONDS) $(FUZZ_TARGETS)
 
-test-fuzz: fuzz-build  ## CI-sized fuzz run: each target FUZZ_TEST_SECONDS (20), fails on a crash
-	@fuzz/run.sh $(FUZZ_DIR) $(FUZZ_TEST_SECONDS) $(FUZZ_TARGETS)
+# Part of `make test`: ~6 min of clang build from scratch plus 10 targets x 20 s,
+# two at a time (FUZZ_TEST_JOBS) = under 2 min; `make test FUZZ_TEST_SECONDS=0` skips the fuzzing.
+test-fuzz: fuzz-build  ## CI-sized fuzz run (in make test): each target FUZZ_TEST_SECONDS (20), 2 at a time, fails on a crash
+	@if [ "$(FUZZ_TEST_SECONDS)" = 0 ]; then echo "test-fuzz: skipped (FUZZ_TEST_SECONDS=0)"; \
+	 else FUZZ_JOBS=$(FUZZ_TEST_JOBS) fuzz/run.sh $(FUZZ_DIR) $(FUZZ_TEST_SECONDS) $(FUZZ_TARGETS); fi

@@ -77,4 +77,13 @@ grep -ohE '"[^"]*:[^"]*"' "$root"/tests/inspect/*_test.cc | sed 's/^"//; s/"$//'
 for s in 'core/network/netstack:root' 'core/**:root/a:b' 'a:[name=x]root/b\:c:d*e' 'INSPECT:a/b:root'; do
   printf '%s' "$s" | seed selector
 done
+# Triage: byte 0 picks 0 JSON5, 1 expression, 2 config (fuzz/targets/triage_config.cc).
+for f in "$root"/share/triage/*.triage "$data"/triage/*.triage; do
+  { printf '\x02'; cat "$f"; } | seed triage_config
+  { printf '\x00'; cat "$f"; } | seed triage_config
+done
+for f in "$data"/triage/*.json; do { printf '\x00'; head -c 8192 "$f"; } | seed triage_config; done
+grep -ohE 'run\("[^"]*"\)|parse_expression\("[^"]*"\)' "$root"/tests/diagnose/*_test.cc |
+  sed -E 's/^[a-z_]+\("//; s/"\)$//' |
+  while IFS= read -r e; do { printf '\x01'; printf '%s' "$e"; } | seed triage_config; done
 echo "make-seeds: $(find "$out" -type f | wc -l) seeds in $out"

@@ -113,6 +113,7 @@ class QueryRun {
 
     jq::CompileOptions compile_options;
     compile_options.library_paths = options_.library_paths;
+    compile_options.home_library = true;
     if (options_.from_file && options_.program) {
       // Relative `search` paths of a -f program's imports start at its directory.
       const std::string& file = *options_.program;
@@ -156,6 +157,8 @@ class QueryRun {
     settings.raw = options_.raw_input;
     settings.slurp = options_.slurp;
     settings.seq = options_.seq;
+    settings.stream = options_.stream;
+    settings.stream_errors = options_.stream_errors;
     QueryInput input(std::move(settings));
     input_ = &input;
     position_ = [&input] { return input.position(); };
@@ -182,6 +185,11 @@ class QueryRun {
           try {
             value = input.next();
           } catch (const json::ParseError& error) {
+            if (options_.seq && !options_.raw_input) {
+              // application/json-seq: a bad text is skipped, not fatal.
+              std::fprintf(stderr, "jq: ignoring parse error: %s\n", error.what());
+              continue;
+            }
             std::fprintf(stderr, "jq: parse error: %s\n", error.what());
             ret = kErrorUnknown;
             break;

@@ -386,6 +386,18 @@ class QueryInput::ReaderModel {
 };
 
 QueryInput::QueryInput(Settings settings) : settings_(std::move(settings)) {
+  if (!settings_.raw && (settings_.seq || settings_.stream || settings_.stream_errors)) {
+    QueryReader::Settings reader;
+    reader.files = settings_.files;
+    reader.slurp = settings_.slurp;
+    reader.flags.streaming = settings_.stream || settings_.stream_errors;
+    reader.flags.stream_errors = settings_.stream_errors;
+    reader.flags.seq = settings_.seq;
+    reader.open = settings_.open;
+    reader.live_text = settings_.live_text;
+    jq_reader_ = std::make_unique<QueryReader>(std::move(reader));
+    return;
+  }
   if (settings_.files.empty() && !settings_.live_text) settings_.files.emplace_back("-");
 }
 
@@ -445,10 +457,6 @@ void QueryInput::load() {
       files_.push_back(std::move(file));
     }
   }
-  if (settings_.seq && !settings_.raw) {
-    // application/json-seq: RS separates texts; the parser sees it as space.
-    std::replace(text_.begin(), text_.end(), '\x1e', ' ');
-  }
   model_ = std::make_unique<ReaderModel>(text_, files_, settings_.seq);
   if (!settings_.raw) reader_ = std::make_unique<json::ValueReader>(text_);
 }
@@ -476,6 +484,7 @@ void QueryInput::sync_model() {
 }
 
 std::optional<json::Value> QueryInput::next() {
+  if (jq_reader_) return jq_reader_->next();
   if (!loaded_) load();
   if (settings_.raw) {
     if (settings_.slurp && !slurp_done_) {
@@ -512,6 +521,12 @@ std::optional<json::Value> QueryInput::next() {
     bool got = false;
     try {
       got = reader_->next(value);
+    } catch (const json::ParseError&) {
+      // jq's parser drops the rest of the chunk holding the error and goes on
+      // with the next one, which `try input catch .` can observe: from here on
+      // its reader is emulated exactly (the fast reader cannot resume).
+      switch_to_jq_reader();
+      return jq_reader_->next();  // the same error, then what jq reads next
     } catch (...) {
       finished_ = true;
       throw;
@@ -529,25 +544,48 @@ std::optional<json::Value> QueryInput::next() {
   return result;
 }
 
+void QueryInput::switch_to_jq_reader() {
+  QueryReader::Settings reader;
+  for (const File& file : files_) {
+    reader.loaded.push_back({file.name, std::string_view(text_).substr(file.begin, file.end - file.begin),
+                             file.readable ? std::string() : file.error});
+  }
+  if (reader.loaded.empty()) reader.loaded.push_back({"<stdin>", std::string_view(), std::string()});
+  jq_reader_ = std::make_unique<QueryReader>(std::move(reader));
+  jq_reader_->set_quiet(true);
+  try {
+    for (std::size_t i = 0; i < values_delivered_; ++i) {
+      if (!jq_reader_->next()) break;
+    }
+  } catch (const json::ParseError&) {
+    // The two readers disagree before the error: report what jq's reader says.
+  }
+  jq_reader_->set_quiet(false);
+}
+
 std::string QueryInput::position() {
+  if (jq_reader_) return jq_reader_->position();
   if (!loaded_ || !model_) return "<unknown>";
   sync_model();
   return model_->position();
 }
 
 std::size_t QueryInput::input_line_number() {
+  if (jq_reader_) return jq_reader_->input_line_number();
   if (!loaded_ || !model_) return 0;
   sync_model();
   return model_->line();
 }
 
 json::Value QueryInput::current_filename() {
+  if (jq_reader_) return jq_reader_->current_filename();
   if (!loaded_ || !model_) return json::Value::null();
   sync_model();
   return model_->filename();
 }
 
 std::size_t QueryInput::failures() {
+  if (jq_reader_) return jq_reader_->failures();
   if (!loaded_ || !model_ || !any_unreadable_) return 0;
   sync_model();
   return model_->failures();

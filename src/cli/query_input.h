@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "cli/input_options.h"
+#include "cli/query_reader.h"
 #include "json/parse.h"
 #include "json/value.h"
 
@@ -39,7 +40,9 @@ class QueryInput {
     std::vector<std::string> files;  // empty: standard input
     bool raw = false;                // -R
     bool slurp = false;              // -s
-    bool seq = false;                // --seq: RS separators are whitespace
+    bool seq = false;                // --seq (read by QueryReader, as --stream is)
+    bool stream = false;             // --stream
+    bool stream_errors = false;      // --stream-errors
     source::OpenOptions open;        // zip member, decompression limit
     // --live: this text (a capture) is the only input, named "<live>".
     std::optional<std::string> live_text;
@@ -71,6 +74,7 @@ class QueryInput {
 
   void load();
   void sync_model();
+  void switch_to_jq_reader();
 
   Settings settings_;
   bool loaded_ = false;
@@ -79,6 +83,8 @@ class QueryInput {
   std::string text_;  // all readable inputs, concatenated (jq's parser spans files too)
   std::vector<File> files_;
   std::unique_ptr<json::ValueReader> reader_;
+  // --stream/--stream-errors/--seq: jq's own reader and parser, emulated.
+  std::unique_ptr<QueryReader> jq_reader_;
   std::unique_ptr<ReaderModel> model_;
   // What the real reader has handed out; the model replays up to here.
   std::size_t values_delivered_ = 0;

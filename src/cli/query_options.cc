@@ -1,12 +1,15 @@
 #include "cli/query_options.h"
 
 #include <cctype>
+#include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string_view>
 
 #include "cli/query_input.h"
+#include "jq/jq.h"
 #include "json/parse.h"
 
 #ifndef NETINSPECT_VERSION
@@ -58,10 +61,9 @@ constexpr const char* kHelpText =
     "      --tab                 use tabs for indentation;\n"
     "      --indent n            use n spaces for indentation (max 7 spaces);\n"
     "      --unbuffered          flush output stream after each output;\n"
-    "      --stream              parse the input value in streaming fashion\n"
-    "                            (not supported yet);\n"
+    "      --stream              parse the input value in streaming fashion;\n"
     "      --stream-errors       implies --stream and report parse error as\n"
-    "                            an array (not supported yet);\n"
+    "                            an array;\n"
     "      --seq                 parse input/output as application/json-seq;\n"
     "      --live                read this host's live network stack (as\n"
     "                            `netinspect capture` prints it) instead of files\n"
@@ -79,6 +81,12 @@ constexpr const char* kHelpText =
     "      --jsonargs            consume remaining arguments as positional\n"
     "                            JSON values;\n"
     "  -e, --exit-status         set exit status code based on the output;\n"
+    "      --max-steps N         stop a program after N evaluation steps\n"
+    "                            (default 0: no limit; docs/limits.md);\n"
+    "      --max-string-size SIZE  longest string a program may build\n"
+    "                            (default 2G-1, jq's limit; e.g. 64M);\n"
+    "      --max-array-length N  longest array a program may build\n"
+    "                            (default 536870912, jq's limit);\n"
     "%INPUT_OPTIONS%"
     "  -V, --version             show the jq version this command implements;\n"
     "  -h, --help                show the help;\n"
@@ -137,6 +145,42 @@ void set_named(QueryOptions& options, const std::string& name, json::Value value
   if (options.named.find(name) == nullptr) options.named.set(name, std::move(value));
 }
 
+// --max-steps / --max-string-size / --max-array-length (`--opt N` or
+// `--opt=N`): they set jq::default_limits(), which every Environment copies.
+// nullopt: not one of them; otherwise an error message ("" when taken).
+std::optional<std::string> take_limit_option(int argc, char** argv, int& i) {
+  static constexpr std::string_view kNames[] = {"--max-steps", "--max-string-size", "--max-array-length"};
+  std::string_view arg = argv[i];
+  for (std::string_view name : kNames) {
+    if (arg.substr(0, name.size()) != name) continue;
+    std::string value;
+    if (arg.size() == name.size()) {
+      if (i + 1 >= argc) return std::string(name) + " takes one parameter";
+      value = argv[++i];
+    } else if (arg[name.size()] == '=') {
+      value = std::string(arg.substr(name.size() + 1));
+    } else {
+      continue;
+    }
+    jq::Limits& limits = jq::default_limits();
+    if (name == "--max-string-size") {
+      std::optional<std::uint64_t> size = parse_size(value);
+      if (!size) return "--max-string-size takes a size such as 64M or 2G, not '" + value + "'";
+      limits.max_string_bytes = static_cast<std::size_t>(*size);
+      return std::string();
+    }
+    char* end = nullptr;
+    errno = 0;
+    unsigned long long n = std::strtoull(value.c_str(), &end, 10);
+    if (value.empty() || *end != '\0' || errno != 0 || value[0] == '-')
+      return std::string(name) + " takes a whole number, not '" + value + "'";
+    if (name == "--max-steps") limits.max_steps = n;
+    else limits.max_array_length = static_cast<std::size_t>(n);
+    return std::string();
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 void print_usage_hint() {
@@ -187,6 +231,10 @@ std::optional<int> parse_query_options(int argc, char** argv, QueryOptions& opti
       if (std::strcmp(arg, "--live") == 0) {
         options.live = true;
         continue;
+      }
+      if (std::optional<std::string> limit_error = take_limit_option(argc, argv, i)) {
+        if (limit_error->empty()) continue;
+        usage_error(limit_error->c_str());
       }
     }
 
@@ -261,8 +309,10 @@ std::optional<int> parse_query_options(int argc, char** argv, QueryOptions& opti
         ++i;
       } else if (take(0, "seq")) {
         options.seq = true;
-      } else if (take(0, "stream") || take(0, "stream-errors")) {
+      } else if (take(0, "stream")) {
         options.stream = true;
+      } else if (take(0, "stream-errors")) {
+        options.stream = options.stream_errors = true;
       } else if (take('e', "exit-status")) {
         options.exit_status = true;
       } else if (take(0, "args")) {
@@ -332,11 +382,6 @@ std::optional<int> parse_query_options(int argc, char** argv, QueryOptions& opti
     }
   }
 
-  if (options.stream) {
-    std::fprintf(stderr, "jq: --stream and --stream-errors are not yet supported by netinspect query\n");
-    print_usage_hint();
-    return 2;
-  }
   return std::nullopt;
 }
 

@@ -29,7 +29,8 @@ struct QueryOptions {
   bool unbuffered = false;    // --unbuffered
   bool exit_status = false;   // -e
   bool from_file = false;     // -f
-  bool stream = false;        // --stream / --stream-errors (not supported yet)
+  bool stream = false;        // --stream
+  bool stream_errors = false; // --stream-errors (implies --stream)
   // Layout: the last of -c / --tab / --indent wins. indent 0 = compact.
   int indent = 2;
   bool tab = false;

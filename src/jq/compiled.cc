@@ -3,10 +3,16 @@
 
 #include "jq/eval.h"
 #include "jq/jq.h"
+#include "jq/modules.h"
 #include "jq/parser.h"
 #include "json/write.h"
 
 namespace netinspect::jq {
+
+Limits& default_limits() {
+  static Limits limits;
+  return limits;
+}
 
 RuntimeError::RuntimeError(json::Value value) : std::runtime_error(message_for(value)), value_(std::move(value)) {}
 
@@ -28,6 +34,7 @@ Compiled::~Compiled() = default;
 Compiled Compiled::compile(std::string_view source, const CompileOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->program = parse_program(source);
+  if (options.home_library) modules::add_home_library(impl->program);
   if (impl->program.source.empty()) impl->program.source = std::string(source);
   eval::compile_program(impl->program, options, impl->unit);
   return Compiled(std::move(impl));
@@ -58,6 +65,7 @@ void Compiled::run(const json::Value& input, Environment& env, const Emit& emit)
     }
   }
   eval::Evaluator evaluator(env, std::move(globals), unit.search);
+  eval::LimitsScope limits(env.limits);
   try {
     evaluator.eval(unit.main, input, nullptr, nullptr,
                    [&](const json::Value& v, const eval::Path*) { emit(v); });

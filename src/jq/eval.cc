@@ -210,7 +210,14 @@ inline void call_passing(Out k, const Value& v, const Path* p) {
 
 
 
+void Evaluator::steps_exhausted() {
+  steps_left_ = 1;  // whatever still runs while this unwinds stops again
+  throw LimitError(Value::string("Evaluation exceeded " + std::to_string(env_.limits.max_steps) +
+                                 " steps (raise the limit with --max-steps)"));
+}
+
 void Evaluator::eval(const Op* op, const Value& in, const Path* path, const Frame* env, Out k) {
+  count_step();
   switch (op->kind) {
     case OpKind::Identity:
       return k(in, path);
@@ -282,15 +289,35 @@ void Evaluator::eval(const Op* op, const Value& in, const Path* path, const Fram
     case OpKind::CallNative:
       return eval_call_native(op, in, path, env, k);
     case OpKind::CallIntrinsic:
+      switch (op->intrinsic) {
+        case Intrinsic::Range1: case Intrinsic::Range2: case Intrinsic::Range3:
+        case Intrinsic::Map: case Intrinsic::Add1:
+          return eval_limited_intrinsic(op, in, path, env, k);
+        default:
+          break;
+      }
       return eval_intrinsic(op, in, path, env, k);
   }
+}
+
+// Intrinsics that loop without evaluating anything per value (range) or
+// build strings and arrays themselves (map, add): each output counts as a
+// step and is held to the size limits.
+void Evaluator::eval_limited_intrinsic(const Op* op, const Value& in, const Path* path, const Frame* env, Out k) {
+  eval_intrinsic(op, in, path, env, [&](const Value& v, const Path* p) {
+    count_step();
+    check_built_value(v);
+    k(v, p);
+  });
 }
 
 // The small constructs live outside eval() so that its own frame stays small:
 // it sits between every two levels of a jq program's recursion.
 
 void Evaluator::eval_format(const Op* op, const Value& in, const Path* path, Out k) {
-  emit_value(Value::string(format_value(op->name, in)), in, path, k);
+  std::string text = format_value(op->name, in);
+  check_string_size(text.size());
+  emit_value(Value::string(std::move(text)), in, path, k);
 }
 
 void Evaluator::eval_break(const Op* op, const Frame* env) { throw BreakSignal{up(env, op->hops)}; }
@@ -376,6 +403,7 @@ void Evaluator::eval_string(const Op* op, const Value& in, const Path* path, con
           s += json::to_json(v);
         }
       }
+      check_string_size(s.size());
       return emit_value(Value::string(std::move(s)), in, path, k);
     }
     const std::size_t i = remaining - 1;
@@ -478,7 +506,11 @@ void Evaluator::eval_try(const Op* op, const Value& in, const Path* path, const 
 
 void Evaluator::eval_array(const Op* op, const Value& in, const Path* path, const Frame* env, Out k) {
   json::Array items;
-  if (op->a) eval(op->a, in, nullptr, env, [&](const Value& v, const Path*) { items.push_back(v); });
+  if (op->a)
+    eval(op->a, in, nullptr, env, [&](const Value& v, const Path*) {
+      check_array_length(items.size() + 1);
+      items.push_back(v);
+    });
   emit_value(Value::array(std::move(items)), in, path, k);
 }
 
@@ -647,6 +679,7 @@ void Evaluator::eval_call_native(const Op* op, const Value& in, const Path* path
     } catch (const json::TooDeepError& e) {
       throw_message(e.what());
     }
+    check_built_value(result);
     emit_value(result, in, path, k);
   };
   if (n == 0) return call({});

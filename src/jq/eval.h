@@ -274,7 +274,8 @@ class SlotStack {
 class Evaluator {
  public:
   Evaluator(Environment& env, std::vector<Value> globals, const modules::SearchConfig& search)
-      : env_(env), globals_(std::move(globals)), search_(search) {}
+      : env_(env), globals_(std::move(globals)), search_(search),
+        steps_left_(env.limits.max_steps ? env.limits.max_steps + 1 : UINT64_MAX) {}
   void eval(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
 
  private:
@@ -302,6 +303,7 @@ class Evaluator {
   [[gnu::noinline]] void eval_foreach(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
   [[gnu::noinline]] void eval_intrinsic(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
   [[gnu::noinline]] void eval_recurse_default(const Value& in, const Path* path, Out k);
+  [[gnu::noinline]] void eval_limited_intrinsic(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
   [[gnu::noinline]] void eval_pipe(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
   [[gnu::noinline]] void eval_if(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
   [[gnu::noinline]] void eval_negate(const Op* op, const Value& in, const Path* path, const Frame* env, Out k);
@@ -348,7 +350,33 @@ class Evaluator {
   std::size_t depth_ = 0;
   // The temporary that the next steal_input assignment may consume (see Op).
   const Value* stealable_ = nullptr;
+  // Limits::max_steps countdown (UINT64_MAX when unlimited: never reaches 0).
+  std::uint64_t steps_left_;
+  void count_step() {
+    if (--steps_left_ == 0) [[unlikely]]
+      steps_exhausted();
+  }
+  [[noreturn, gnu::noinline, gnu::cold]] void steps_exhausted();
 };
+
+// ---- resource limits (eval_values.cc) ----
+// Makes `limits` the ones the size checks below apply on this thread, for
+// the lifetime of the scope (Compiled::run; nested runs restore the outer).
+class LimitsScope {
+ public:
+  explicit LimitsScope(const Limits& limits);
+  ~LimitsScope();
+  LimitsScope(const LimitsScope&) = delete;
+  LimitsScope& operator=(const LimitsScope&) = delete;
+
+ private:
+  const Limits* previous_;
+};
+// Throw LimitError when a string/array the program builds would exceed the limits.
+void check_string_size(std::size_t bytes);
+void check_array_length(std::size_t length);
+// Either check, for a finished value (strings and arrays; others pass).
+void check_built_value(const Value& v);
 
 // $ENV, built once from the process environment.
 const Value& environment_object();

@@ -14,6 +14,37 @@ namespace netinspect::jq::eval {
 void throw_error(Value v) { throw JqError{std::move(v)}; }
 void throw_message(std::string message) { throw JqError{Value::string(std::move(message))}; }
 
+// ---- resource limits ----
+namespace {
+thread_local const Limits* active_limits = nullptr;
+
+[[noreturn, gnu::noinline, gnu::cold]] void throw_limit(const char* what, std::size_t size, std::size_t limit,
+                                                     const char* option) {
+  throw LimitError(Value::string(std::string(what) + " of " + std::to_string(size) + " exceeds the limit of " +
+                                 std::to_string(limit) + " (raise it with " + option + ")"));
+}
+}  // namespace
+
+LimitsScope::LimitsScope(const Limits& limits) : previous_(active_limits) { active_limits = &limits; }
+LimitsScope::~LimitsScope() { active_limits = previous_; }
+
+void check_string_size(std::size_t bytes) {
+  if (active_limits && bytes > active_limits->max_string_bytes) [[unlikely]]
+    throw_limit("String length (bytes)", bytes, active_limits->max_string_bytes, "--max-string-size");
+}
+
+void check_array_length(std::size_t length) {
+  if (active_limits && length > active_limits->max_array_length) [[unlikely]]
+    throw_limit("Array length", length, active_limits->max_array_length, "--max-array-length");
+}
+
+void check_built_value(const Value& v) {
+  if (v.is_string())
+    check_string_size(v.as_string().size());
+  else if (v.is_array())
+    check_array_length(v.size());
+}
+
 namespace {
 bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
@@ -189,6 +220,7 @@ Value repeat_string(const std::string& s, double n) {
   double count = std::floor(n);
   if (count <= 0 || s.empty()) return Value::string(std::string());
   if (count * static_cast<double>(s.size()) > INT_MAX) throw_message("Repeat string result too long");
+  check_string_size(static_cast<std::size_t>(count * static_cast<double>(s.size())));
   std::string out;
   const auto times = static_cast<std::size_t>(count);
   out.reserve(s.size() * times);
@@ -241,8 +273,10 @@ Value arith(BinaryOp op, const Value& a, const Value& b) {
           case Kind::Number:
             return Value::number(a.as_number() + b.as_number());
           case Kind::String:
+            check_string_size(a.as_string().size() + b.as_string().size());
             return Value::string(a.as_string() + b.as_string());
           case Kind::Array: {
+            check_array_length(a.size() + b.size());
             json::Array out;
             out.reserve(a.size() + b.size());
             out.insert(out.end(), a.as_array().begin(), a.as_array().end());
@@ -382,6 +416,7 @@ Value setpath(Value root, const Path& path, std::size_t depth, Value new_value) 
         if (index < 0) throw_message("Out of bounds negative array index");
       }
       if (index >= kMaxArrayIndex) throw_message("Array index too large");
+      if (static_cast<std::uint64_t>(index) >= current.size()) check_array_length(static_cast<std::size_t>(index) + 1);
       json::Array& arr = current.mutable_array();
       const auto at = static_cast<std::size_t>(index);
       if (at >= arr.size()) arr.resize(at + 1);

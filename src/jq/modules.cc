@@ -54,6 +54,19 @@ std::string directory_of(const std::string& file) {
   return parent.empty() ? "." : parent.string();
 }
 
+bool add_home_library(Program& program) {
+  const char* home = std::getenv("HOME");
+  if (home == nullptr || home[0] == '\0' || !is_file(fs::path(home) / ".jq")) return false;
+  Import import;
+  import.path = "";  // "" + ".jq" in the search directory: $HOME/.jq
+  import.is_include = true;
+  json::Object metadata;
+  metadata.set("search", json::Value::string(home));
+  import.metadata = json::Value::object(std::move(metadata));
+  program.imports.insert(program.imports.begin(), std::move(import));
+  return true;
+}
+
 SearchConfig make_search_config(const CompileOptions& options) {
   SearchConfig config;
   config.jq_origin = executable_directory();

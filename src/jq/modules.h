@@ -44,4 +44,11 @@ json::Value module_metadata(const Program& program);
 
 std::string directory_of(const std::string& file);
 
+// jq 1.8 includes a `~/.jq` *file* into every main program (as if it began with
+// `include "" {search: "$HOME"}`, found as $HOME/.jq). Adds that include in
+// front of `program.imports` when $HOME/.jq is a regular file; returns whether
+// it did. (A `~/.jq` directory is on the default library path instead.)
+// For the compile step, before resolving the main program's imports.
+bool add_home_library(Program& program);
+
 }  // namespace netinspect::jq::modules

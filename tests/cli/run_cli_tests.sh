@@ -287,8 +287,27 @@ $usage_hint"
 run '' -n --jsonargs 1 null invalid
 expect "--jsonargs invalid" 2 "" "jq: invalid JSON text passed to --jsonargs
 $usage_hint"
-run '' -n --stream 1
-expect_rc_err_prefix "--stream not supported yet" 2 "jq: --stream"
+run '[1,{"a":[]}] 2' --stream -c .
+expect "--stream events" 0 '[[0],1]
+[[1,"a"],[]]
+[[1,"a"]]
+[[1]]
+[[],2]
+' ""
+run '[1,[2' --stream -c .
+expect "--stream truncated: events, then the error" 5 '[[0],1]
+' "jq: parse error: Unfinished JSON term at EOF at line 1, column 5
+"
+run '{"a":[1,x]}' --stream-errors -c .
+expect "--stream-errors" 0 '[["a",0],1]
+["Invalid numeric literal at line 1, column 10",["a",1]]
+' ""
+run $'\x1e[1,\x1e2\n' --seq -c .
+expect "--seq skips a truncated text" 0 $'\x1e2\n' "jq: ignoring parse error: Truncated value at line 1, column 5
+"
+run '1 [x] 3' -nc '[try input catch ., try input catch ., try input catch .]'
+expect "try input catch . on malformed input" 0 '[1,"Invalid numeric literal at line 1, column 5","No more inputs"]
+' ""
 
 # --- arguments ------------------------------------------------------------------------
 run '' -nc --arg foo 1 --argjson bar 2 '{$foo, $bar} | ., . == $ARGS.named'
@@ -392,6 +411,18 @@ if [ "$RC" = 0 ] && [ "$(cat "$work/out")" = "$(printf 'true\n<live>')" ]; then 
   echo "FAIL --live: exit $RC, out: $(head -c 200 "$work/out"), err: $(head -c 200 "$work/err")" >&2; failed=$((failed + 1)); fi
 run_ni query --live . some-file.json
 expect_rc_err_prefix "--live with files" 2 "jq: --live reads this host's network stack; it takes no input files"
+
+# A ~/.jq file is sourced into query programs (jq 1.8), not into embedded filters.
+mkdir -p "$work/home"
+printf 'def twice: . * 2;\n' >"$work/home/.jq"
+printf '3' | HOME="$work/home" timeout 60 "$NI" query 'twice' >"$work/out" 2>"$work/err"
+RC=$?
+expect "~/.jq file defines functions" 0 '6
+' ""
+printf '3' | HOME="$work/home" timeout 60 "$NI" query -n '1' >"$work/out" 2>"$work/err"
+RC=$?
+expect "~/.jq file does not change plain programs" 0 '1
+' ""
 
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

@@ -8,6 +8,8 @@
 #include <string>
 
 #include "jq/jq.h"
+#include "jq/modules.h"
+#include "jq/parser.h"
 #include "json/write.h"
 
 namespace netinspect::jq {
@@ -72,6 +74,27 @@ TEST_F(ModulesTest, Errors) {
     EXPECT_NE(std::string(e.what()).find("bad.jq"), std::string::npos) << e.what();
   }
   EXPECT_THROW(eval("import \"m\" as m; m::nope"), CompileError);
+}
+
+// jq 1.8 includes a ~/.jq file into every program; a private HOME holds one.
+TEST_F(ModulesTest, HomeLibraryFile) {
+  const char* old_home = std::getenv("HOME");
+  const std::string saved = old_home ? old_home : "";
+  setenv("HOME", dir_.c_str(), 1);
+  Program program = parse_program("1");
+  EXPECT_FALSE(modules::add_home_library(program));  // no ~/.jq yet
+  write(".jq", "def from_home: 42;\n");
+  ASSERT_TRUE(modules::add_home_library(program));
+  ASSERT_EQ(program.imports.size(), 1u);
+  EXPECT_TRUE(program.imports[0].is_include);
+  const modules::SearchConfig config = modules::make_search_config({});
+  EXPECT_EQ(modules::find_module("", program.imports[0].metadata.get("search"), ".", config, false),
+            (dir_ / ".jq").string());
+  fs::remove(dir_ / ".jq");
+  fs::create_directories(dir_ / ".jq");  // a directory is a search path entry, not included
+  Program other = parse_program("1");
+  EXPECT_FALSE(modules::add_home_library(other));
+  if (old_home) setenv("HOME", saved.c_str(), 1); else unsetenv("HOME");
 }
 
 }  // namespace

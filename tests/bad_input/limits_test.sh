@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Every resource limit of docs/limits.md: a program or input over it ends with
+# its one-line error and exit code (within 2 s and 512 MiB, as the bad-input
+# corpus), and the option that raises it lets the same work through. Limits
+# must not change valid results: the "ok" cases compare outputs.
+# Usage: limits_test.sh NETINSPECT DATA_DIR (tests/data)
+set -uo pipefail
+ni=$1 data=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0 passed=0
+
+run() {  # run WANT_RC WANT_STDOUT WANT_STDERR_SUBSTRING ARGS...: WANT_* empty = any
+  local want_rc=$1 want_out=$2 want_err=$3
+  shift 3
+  local rc why=
+  if [[ -n ${NI_UNDER_ASAN:-} ]]; then
+    timeout 2 "$ni" "$@" >"$tmp/out" 2>"$tmp/err"
+  else
+    (ulimit -v $((512 * 1024)); exec timeout 2 "$ni" "$@") >"$tmp/out" 2>"$tmp/err"
+  fi
+  rc=$?
+  if [[ $rc -eq 124 ]]; then why="timed out (2 s)"
+  elif [[ $rc -ne $want_rc ]]; then why="exit $rc, want $want_rc"
+  elif [[ -n $want_out && $(cat "$tmp/out") != "$want_out" ]]; then why="stdout '$(head -c 200 "$tmp/out")', want '$want_out'"
+  elif [[ -n $want_err ]] && ! grep -qF -- "$want_err" "$tmp/err"; then why="stderr lacks '$want_err'"
+  elif grep -qE 'AddressSanitizer|runtime error:|LeakSanitizer' "$tmp/err"; then why="sanitizer report"
+  elif [[ $(grep -c . "$tmp/err") -gt 2 ]]; then why="error is not one line"
+  fi
+  if [[ -n $why ]]; then
+    echo "FAIL  netinspect $*: $why"
+    head -3 "$tmp/err" | sed 's/^/      stderr: /'
+    failures=$((failures + 1))
+  else
+    passed=$((passed + 1))
+  fi
+}
+
+steps='Evaluation exceeded 1000 steps (raise the limit with --max-steps)'
+# --- evaluation steps: every kind of endless generator stops, and try cannot catch it.
+for program in '[range(1e9)]' 'last(range(1e18))' '[limit(1e9; repeat(1))]' 'reduce range(1e9) as $i (0; 1)' \
+               '[recurse(. + 1)] | length' 'until(false; .)' '[while(true; .)]' 'def f: f; f' \
+               '[repeat(try error("x") catch 1)]' 'first(range(1e9) | select(false))' \
+               '0 | until(false; . + 1)' 'isempty(range(1e9) | empty)'; do
+  run 5 '' "$steps" query -n --max-steps 1000 "$program"
+done
+run 0 '100000' '' query -n --max-steps 1000000 '[range(100000)] | length'
+run 0 '4950' '' query -n --max-steps=1000 'reduce range(100) as $i (0; . + $i)'
+run 0 '3' '' query -n --max-steps 0 '[limit(3; repeat(1))] | length'   # 0: no limit
+# The limit is per input value: each of three inputs gets its own budget.
+run 0 $'10\n10\n10' '' query --max-steps 200 '[range(10)] | length' <(printf '1 2 3')
+
+# --- strings built by the program.
+str='String length (bytes) of 2000 exceeds the limit of 1024 (raise it with --max-string-size)'
+run 5 '' "$str" query -n --max-string-size 1K '"x" * 2000'
+run 5 '' "$str" query -n --max-string-size 1K '"x" * 1000 + "y" * 1000'
+run 5 '' "$str" query -n --max-string-size 1K '"x" * 1000 | "\(.)\(.)"'
+run 5 '' 'exceeds the limit of 1024' query -n --max-string-size 1K '["x" * 600, "y" * 600] | join("")'
+run 5 '' 'exceeds the limit of 1024' query -n --max-string-size 1K '["x" * 600, "y" * 600] | add'
+run 5 '' 'exceeds the limit of 1024' query -n --max-string-size 1K '["x" * 600, "y" * 600] | tojson'
+run 5 '' 'exceeds the limit of 1024' query -n --max-string-size 1K '"x" * 1000 | @base64'
+run 5 '' 'exceeds the limit of 1024' query -n --max-string-size 1K '[range(300)] | @csv'
+run 5 '' "$str" query -n --max-string-size 1K 'try ("x" * 2000) catch "caught"'
+run 0 '1024' '' query -n --max-string-size 1K '"x" * 1024 | length'
+run 0 '2000' '' query -n --max-string-size 2K '"x" * 2000 | length'
+# A string read from the input is not "built": the limit does not apply to it.
+printf '"%s"' "$(head -c 5000 /dev/zero | tr '\0' a)" > "$tmp/long.json"
+run 0 '5000' '' query --max-string-size 1K 'length' "$tmp/long.json"
+# Defaults are jq's own limits, with jq's errors.
+run 5 '' 'Repeat string result too long' query -n '"abc" * 1e9'
+
+# --- arrays built by the program.
+arr='Array length of 101 exceeds the limit of 100 (raise it with --max-array-length)'
+run 5 '' "$arr" query -n --max-array-length 100 '[range(101)]'
+run 5 '' "$arr" query -n --max-array-length 100 '[range(60)] + [range(41)]'
+run 5 '' "$arr" query -n --max-array-length 100 '.[100] = 1'
+run 5 '' "$arr" query -n --max-array-length 100 'reduce range(200) as $i ([]; . + [$i])'
+run 5 '' "$arr" query -n --max-array-length 100 '[1] | map(range(101))'
+run 5 '' 'exceeds the limit of 100' query -n --max-array-length 100 '"x" * 200 | explode'
+run 0 '100' '' query -n --max-array-length 100 '[range(100)] | length'
+run 0 '101' '' query -n --max-array-length 101 '.[100] = 1 | length'
+run 5 '' 'Array index too large' query -n '.[536870912] = 1'
+
+# --- option syntax: a bad value is a usage error (2).
+run 2 '' '--max-steps takes a whole number' query -n --max-steps lots '.'
+run 2 '' '--max-steps takes a whole number' query -n --max-steps -5 '.'
+run 2 '' '--max-string-size takes a size' query -n --max-string-size 12Q '.'
+run 2 '' '--max-array-length takes one parameter' query -n . --max-array-length
+
+# --- JSON nesting depth (jq 1.8's 10,000) and jq recursion (the evaluator's stack).
+{ head -c 10001 /dev/zero | tr '\0' '['; head -c 10001 /dev/zero | tr '\0' ']'; } > "$tmp/deep.json"
+run 5 '' 'Exceeds depth limit for parsing' query . "$tmp/deep.json"
+{ head -c 10000 /dev/zero | tr '\0' '['; head -c 10000 /dev/zero | tr '\0' ']'; } > "$tmp/deep_ok.json"
+run 0 '' '' query -c 'length' "$tmp/deep_ok.json"
+run 5 '' 'Maximum call depth exceeded' query -n 'def f: 1 + f; f'
+
+# --- decompressed size of gzip and zip members (bombs), zip member count.
+head -c $((8 * 1024 * 1024)) /dev/zero | tr '\0' ' ' | { printf '['; cat; printf '1]'; } | gzip -c > "$tmp/bomb.json.gz"
+run 2 '' 'decompressed size exceeds 1 MiB limit (use --max-decompressed-size to raise it)' \
+    query --max-decompressed-size 1M length "$tmp/bomb.json.gz"
+run 0 '1' '' query --max-decompressed-size 16M length "$tmp/bomb.json.gz"
+(cd "$tmp" && cp bomb.json.gz b.gz && gzip -dc b.gz > inspect.json && zip -q bomb.zip inspect.json && rm -f inspect.json b.gz)
+run 2 '' 'decompressed size exceeds 1 MiB limit' query --max-decompressed-size 1M length "$tmp/bomb.zip"
+run 0 '1' '' query --max-decompressed-size 16M length "$tmp/bomb.zip"
+if command -v python3 >/dev/null; then
+  python3 - "$tmp/many.zip" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w") as z:
+    z.writestr("inspect.json", "[]")
+    for i in range(100000):
+        z.writestr(f"m/{i}", b"")
+PY
+  run 2 '' 'members, more than the limit of 100000' list "$tmp/many.zip"
+else
+  echo "skip  zip member count: python3 is not installed"
+fi
+
+# --- pprof: a profile that inflates past --max-decompressed.
+profile=$data/pprof/google-pprof_driver_go.nomappings.crash.heap.pb.gz
+# The profile inflates to 268 bytes.
+run 1 '' 'decompressed size exceeds the limit of 100 bytes (--max-decompressed)' \
+    pprof top --max-decompressed 100 "$profile"
+run 0 '' '' pprof top "$profile"
+
+echo "limits: $passed passed, $failures failed"
+[[ $failures -eq 0 ]]
