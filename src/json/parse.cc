@@ -483,20 +483,27 @@ class FastConverter {
   }
 
  private:
+  // Children are gathered on stacks shared by every level, then moved into
+  // containers of exactly their size: no regrowth, no spare capacity, no
+  // key lookup per member (Object::from_entries checks duplicates once).
   bool convert_array(simdjson::ondemand::array& array, std::size_t depth, Value& out) {
-    Array items;
+    const std::size_t mark = values_.size();
     for (auto element : array) {
       simdjson::ondemand::value v;
       if (std::move(element).get(v)) return false;
-      items.emplace_back();
-      if (!convert_value(v, depth, items.back())) return false;
+      Value item;
+      if (!convert_value(v, depth, item)) return false;
+      values_.push_back(std::move(item));
     }
+    Array items(std::make_move_iterator(values_.begin() + static_cast<std::ptrdiff_t>(mark)),
+                std::make_move_iterator(values_.end()));
+    values_.resize(mark);
     out = Value::array(std::move(items));
     return true;
   }
 
   bool convert_object(simdjson::ondemand::object& object, std::size_t depth, Value& out) {
-    Object fields;
+    const std::size_t mark = entries_.size();
     for (auto field_result : object) {
       simdjson::ondemand::field field;
       if (std::move(field_result).get(field)) return false;
@@ -505,9 +512,12 @@ class FastConverter {
       std::string key_copy(key);
       Value v;
       if (!convert_value(field.value(), depth, v)) return false;
-      fields.set(std::move(key_copy), std::move(v));
+      entries_.emplace_back(std::move(key_copy), std::move(v));
     }
-    out = Value::object(std::move(fields));
+    std::vector<Object::Entry> fields(std::make_move_iterator(entries_.begin() + static_cast<std::ptrdiff_t>(mark)),
+                                      std::make_move_iterator(entries_.end()));
+    entries_.resize(mark);
+    out = Value::object(Object::from_entries(std::move(fields)));
     return true;
   }
 
@@ -556,6 +566,9 @@ class FastConverter {
     }
     return false;
   }
+
+  std::vector<Value> values_;
+  std::vector<Object::Entry> entries_;
 };
 
 // Parses the container starting at text[0]; on success `consumed` is the

@@ -258,8 +258,9 @@ struct Object::Index {
 };
 
 namespace {
-// Below this size a linear scan beats hashing.
-constexpr std::size_t kIndexThreshold = 8;
+// Below this size a linear scan (lengths first) is as fast as hashing and
+// spares objects that are looked up a few times an index allocation.
+constexpr std::size_t kIndexThreshold = 16;
 }  // namespace
 
 const Value* Object::find(std::string_view key) const {
@@ -306,6 +307,54 @@ bool Object::erase(std::string_view key) {
     }
   }
   return false;
+}
+
+namespace {
+
+// True when two entries share a key. Small objects compare pairwise; larger
+// ones go through a probe table kept per thread, so checking the millions of
+// objects of a big snapshot allocates nothing.
+bool has_duplicate_keys(const std::vector<Object::Entry>& entries) {
+  const std::size_t n = entries.size();
+  if (n <= 16) {
+    for (std::size_t i = 1; i < n; ++i) {
+      const std::string& key = entries[i].first;
+      for (std::size_t j = 0; j < i; ++j) {
+        if (entries[j].first == key) return true;
+      }
+    }
+    return false;
+  }
+  constexpr std::uint32_t kEmpty = 0xffffffffu;
+  thread_local std::vector<std::uint32_t> slots;
+  std::size_t capacity = 64;
+  while (capacity < n * 2) capacity *= 2;
+  slots.assign(capacity, kEmpty);
+  const std::size_t mask = capacity - 1;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    std::string_view key = entries[i].first;
+    std::size_t slot = std::hash<std::string_view>{}(key) & mask;
+    while (slots[slot] != kEmpty) {
+      if (entries[slots[slot]].first == key) return true;
+      slot = (slot + 1) & mask;
+    }
+    slots[slot] = i;
+  }
+  if (capacity > (std::size_t{1} << 16)) std::vector<std::uint32_t>().swap(slots);  // do not keep a huge table
+  return false;
+}
+
+}  // namespace
+
+Object Object::from_entries(std::vector<Entry> entries) {
+  Object out;
+  if (!has_duplicate_keys(entries)) {
+    out.entries_ = std::move(entries);
+    return out;
+  }
+  out.reserve(entries.size());
+  for (Entry& entry : entries) out.set(std::move(entry.first), std::move(entry.second));
+  return out;
 }
 
 std::vector<std::string> Object::sorted_keys() const {

@@ -114,6 +114,11 @@ class Object {
   std::vector<std::string> sorted_keys() const;  // by codepoint, as jq's `keys`
   void reserve(std::size_t n) { entries_.reserve(n); }
 
+  // An object holding `entries` in order, as if each were set() in turn (a key
+  // given twice keeps its first position and its last value), without a
+  // lookup per key: what parsers and row builders use to make many objects.
+  static Object from_entries(std::vector<Entry> entries);
+
  private:
   std::vector<Entry> entries_;
   // Built lazily once the object grows beyond a few keys; maps key -> index.

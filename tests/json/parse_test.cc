@@ -49,6 +49,23 @@ TEST(ParseTest, DuplicateKeysKeepFirstPositionLastValue) {
   EXPECT_EQ(to_json(parse(R"({"a":1,"b":2,"a":3})")), R"({"a":3,"b":2})");
 }
 
+// Large enough for the simdjson path, which builds objects without a lookup
+// per key: repeats must still keep their first position and last value.
+TEST(ParseTest, DuplicateKeysInLargeDocuments) {
+  std::string padding(300, 'x');
+  EXPECT_EQ(to_json(parse(R"({"a":1,"b":{"c":1,"c":2},"a":3,"pad":")" + padding + "\"}")),
+            R"({"a":3,"b":{"c":2},"pad":")" + padding + "\"}");
+  std::string many = "{", expected = "{";
+  for (int i = 0; i < 40; ++i) many += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  many += "\"k3\":\"last\",\"k39\":[1]}";
+  for (int i = 0; i < 40; ++i) {
+    expected += (i ? "," : "") + std::string("\"k") + std::to_string(i) + "\":" +
+                (i == 3 ? std::string("\"last\"") : i == 39 ? std::string("[1]") : std::to_string(i));
+  }
+  expected += "}";
+  EXPECT_EQ(to_json(parse(many)), expected);
+}
+
 TEST(ParseTest, LenientNumbersAsJq18) {
   EXPECT_EQ(to_json(parse("01")), "1");
   EXPECT_EQ(to_json(parse("1.")), "1");

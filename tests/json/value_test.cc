@@ -66,6 +66,34 @@ TEST(ObjectTest, InsertionOrderAndReplaceInPlace) {
   EXPECT_EQ(o.find("b"), nullptr);
 }
 
+// from_entries must give exactly what set() in turn gives: first position,
+// last value for a repeated key, on both sides of its small/large split.
+TEST(ObjectTest, FromEntriesMatchesSetInTurn) {
+  for (std::size_t n : {0u, 1u, 2u, 15u, 16u, 17u, 100u, 5000u}) {
+    for (bool with_duplicates : {false, true}) {
+      std::vector<Object::Entry> entries;
+      Object expected;
+      for (std::size_t i = 0; i < n; ++i) {
+        std::string key = "key-number-" + std::to_string(with_duplicates ? i % 7 : i);
+        entries.emplace_back(key, Value::number(static_cast<double>(i)));
+        expected.set(key, Value::number(static_cast<double>(i)));
+      }
+      Object built = Object::from_entries(entries);
+      ASSERT_EQ(built.size(), expected.size()) << n << " " << with_duplicates;
+      for (std::size_t i = 0; i < built.size(); ++i) {
+        EXPECT_EQ(built.entries()[i].first, expected.entries()[i].first);
+        EXPECT_TRUE(equal(built.entries()[i].second, expected.entries()[i].second));
+      }
+      for (const auto& [key, value] : expected) {
+        const Value* found = built.find(key);
+        ASSERT_NE(found, nullptr) << key;
+        EXPECT_TRUE(equal(*found, value));
+      }
+      EXPECT_EQ(built.find("absent"), nullptr);
+    }
+  }
+}
+
 TEST(ObjectTest, LargeObjectsUseIndexCorrectly) {
   Object o;
   for (int i = 0; i < 1000; ++i) o.set("k" + std::to_string(i), Value::number(i));
