@@ -96,10 +96,17 @@ std::vector<json::Value> capture_entries(const CaptureOptions& options, std::vec
     ProcNetTexts texts = read_proc_net(options.proc_net_dir);
     entries.push_back(make_entry(options, "counters", "Networking Stat Counters",
                                  stat_counters_payload(texts, nic_totals(links))));
-    entries.push_back(make_entry(options, "interfaces", "NICs", nics_payload(links, addresses)));
+    NicDetails details;
+    details.neighbors = read_neighbors(route_socket);
+    for (const LinkInfo& link : links) {
+      std::string file = options.proc_net_dir + "/dev_snmp6/" + link.name;
+      details.endpoint_stats.emplace_back(
+          link.index, network_endpoint_stats(read_dev_snmp6(options.proc_net_dir, link.name), file));
+    }
+    entries.push_back(make_entry(options, "interfaces", "NICs", nics_payload(links, addresses, details)));
 
     NetlinkSocket diag_socket(NETLINK_SOCK_DIAG);
-    std::vector<SocketInfo> sockets = read_sockets(diag_socket, out_notices);
+    std::vector<SocketInfo> sockets = read_sockets(diag_socket, options.proc_net_dir);
     entries.push_back(make_entry(options, "sockets", "Socket Info", sockets_payload(sockets, addresses)));
 
     std::vector<RouteInfo> routes = read_routes(route_socket);

@@ -19,13 +19,16 @@
 namespace netinspect::capture {
 
 inline constexpr std::string_view kNetstackMoniker = "core/network/netstack";
-inline constexpr std::string_view kNetstackComponentUrl = "fuchsia-pkg://fuchsia.com/netstack#meta/netstack.cm";
+// What produced the entries: Linux's own stack, not a Fuchsia component (a
+// fuchsia-pkg URL here would claim a netstack that never ran). Same field,
+// same type; docs/capture.md explains it.
+inline constexpr std::string_view kLinuxComponentUrl = "linux://kernel/network-stack";
 
 struct CaptureOptions {
   std::string moniker = std::string(kNetstackMoniker);
-  std::string component_url = std::string(kNetstackComponentUrl);
+  std::string component_url = std::string(kLinuxComponentUrl);
   bool all_tables = false;                     // routes of every table, not only "main"
-  std::string proc_net_dir = "/proc/net";      // counters; tests point it at stored texts
+  std::string proc_net_dir = "/proc/net";      // counters, ping sockets, dev_snmp6; tests point it at stored texts
   std::string proc_sys_net_dir = "/proc/sys/net";  // "Runtime Configuration Flags"
 };
 
@@ -41,7 +44,7 @@ class CaptureError : public std::runtime_error {
 // entry: {data_source, metadata{filename, component_url, timestamp}, moniker,
 // payload, version}; timestamps are CLOCK_BOOTTIME nanoseconds, like
 // Fuchsia's monotonic time. `notices` (optional) receives one-line remarks for
-// the user (running unprivileged, raw sockets not listed...). Throws CaptureError.
+// the user (running unprivileged). Throws CaptureError.
 std::vector<json::Value> capture_entries(const CaptureOptions& options = {},
                                          std::vector<std::string>* notices = nullptr);
 

@@ -41,6 +41,18 @@ struct AddressInfo {
   std::vector<std::uint8_t> address;  // IFA_LOCAL for IPv4 (peer setups), else IFA_ADDRESS
 };
 
+// One RTM_NEWNEIGH reply (the ARP / NDP cache).
+struct NeighborInfo {
+  int index = 0;
+  int family = 0;  // AF_INET / AF_INET6
+  std::vector<std::uint8_t> address;       // NDA_DST
+  std::vector<std::uint8_t> link_address;  // NDA_LLADDR; empty while unresolved
+  unsigned state = 0;                      // NUD_* bits
+  // NDA_CACHEINFO's ndm_updated turned into CLOCK_BOOTTIME nanoseconds by the
+  // reader (netstack's "Last updated" is a time, the kernel gives an age).
+  std::optional<std::int64_t> last_updated_ns;
+};
+
 // One RTM_NEWROUTE reply (one per next hop for multipath routes).
 struct RouteInfo {
   int family = 0;
@@ -70,7 +82,9 @@ struct TcpInfo {
 // One sock_diag reply.
 struct SocketInfo {
   int family = 0;          // AF_INET / AF_INET6
-  unsigned protocol = 0;   // IPPROTO_TCP / IPPROTO_UDP / IPPROTO_RAW (then raw_protocol)
+  // IPPROTO_TCP / IPPROTO_UDP / IPPROTO_RAW (then raw_protocol) /
+  // IPPROTO_ICMP, IPPROTO_ICMPV6 for ping (datagram ICMP echo) sockets.
+  unsigned protocol = 0;
   unsigned raw_protocol = 0;
   unsigned state = 0;      // Linux TCP_* numbering (UDP uses 1 connected, 7 otherwise)
   std::vector<std::uint8_t> local, remote;  // 4 or 16 bytes
@@ -89,12 +103,31 @@ struct SocketInfo {
 std::vector<LinkInfo> read_links(NetlinkSocket& route_socket);
 std::vector<AddressInfo> read_addresses(NetlinkSocket& route_socket);
 std::vector<RouteInfo> read_routes(NetlinkSocket& route_socket);
-// TCP, UDP and raw, IPv4 and IPv6. A protocol the kernel cannot dump (the
-// raw_diag module missing) is skipped with a line added to `notices`.
-std::vector<SocketInfo> read_sockets(NetlinkSocket& diag_socket, std::vector<std::string>& notices);
+// IPv4 and IPv6 neighbor entries; NUD_NOARP ones (multicast, broadcast,
+// point-to-point: never resolved) are left out, as netstack has no such entries.
+std::vector<NeighborInfo> read_neighbors(NetlinkSocket& route_socket);
+// TCP, UDP, raw and ping (datagram ICMP echo) sockets, IPv4 and IPv6, through
+// sock_diag. Where the kernel has no sock_diag handler (ping sockets always;
+// raw sockets without the raw_diag module) the socket tables
+// `proc_net_dir`/icmp, icmp6, raw, raw6 serve instead.
+std::vector<SocketInfo> read_sockets(NetlinkSocket& diag_socket, const std::string& proc_net_dir);
+// A /proc/net socket table in the ping/raw layout (icmp, icmp6, raw, raw6: one
+// socket per line after the header). `protocol` is IPPROTO_ICMP,
+// IPPROTO_ICMPV6 or IPPROTO_RAW (whose "port" column is the IP protocol).
+// `file` names the input in errors. Throws ProcParseError.
+std::vector<SocketInfo> parse_proc_socket_table(std::string_view text, int family, unsigned protocol,
+                                                std::string_view file);
+
+// What a NIC node holds besides its link and addresses.
+struct NicDetails {
+  std::vector<NeighborInfo> neighbors;
+  // ifindex -> the NIC's "Network Endpoint Stats" node (network_endpoint_stats).
+  std::vector<std::pair<int, json::Value>> endpoint_stats;
+};
 
 // Pure builders of the payload root nodes.
-json::Value nics_payload(const std::vector<LinkInfo>& links, const std::vector<AddressInfo>& addresses);
+json::Value nics_payload(const std::vector<LinkInfo>& links, const std::vector<AddressInfo>& addresses,
+                         const NicDetails& details = {});
 NicTotals nic_totals(const std::vector<LinkInfo>& links);
 // Routes of the main table only unless `all_tables`.
 json::Value routes_payload(const std::vector<RouteInfo>& routes, bool all_tables);

@@ -3,8 +3,11 @@
 #include <linux/if.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -41,6 +44,24 @@ nlmsghdr* start_dump(char* buffer, std::uint16_t type) {
   header->nlmsg_type = type;
   header->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
   return header;
+}
+
+// netstack's neighbor states (stack.NeighborState.String) for a NUD_* set.
+std::string_view neighbor_state_name(unsigned nud) {
+  if (nud & NUD_PERMANENT) return "Static";
+  if (nud & NUD_REACHABLE) return "Reachable";
+  if (nud & NUD_STALE) return "Stale";
+  if (nud & NUD_DELAY) return "Delay";
+  if (nud & NUD_PROBE) return "Probe";
+  if (nud & NUD_INCOMPLETE) return "Incomplete";
+  if (nud & NUD_FAILED) return "Unreachable";
+  return "Unknown";  // NUD_NONE: created, not yet used
+}
+
+std::int64_t boot_time_now_ns() {
+  timespec now{};
+  clock_gettime(CLOCK_BOOTTIME, &now);
+  return static_cast<std::int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec;
 }
 
 }  // namespace
@@ -137,6 +158,51 @@ std::vector<AddressInfo> read_addresses(NetlinkSocket& route_socket) {
   return addresses;
 }
 
+std::vector<NeighborInfo> read_neighbors(NetlinkSocket& route_socket) {
+  alignas(nlmsghdr) char buffer[kRequestBufferSize] = {};
+  nlmsghdr* request = start_dump(buffer, RTM_GETNEIGH);
+  auto* body = static_cast<ndmsg*>(mnl_nlmsg_put_extra_header(request, sizeof(ndmsg)));
+  body->ndm_family = AF_UNSPEC;
+  // NDA_CACHEINFO ages are in USER_HZ ticks.
+  const long ticks_per_second = sysconf(_SC_CLK_TCK) > 0 ? sysconf(_SC_CLK_TCK) : 100;
+  const std::int64_t now_ns = boot_time_now_ns();
+  std::vector<NeighborInfo> neighbors;
+  route_socket.dump(request, "RTM_GETNEIGH", [&](const nlmsghdr& message) {
+    if (message.nlmsg_type != RTM_NEWNEIGH || mnl_nlmsg_get_payload_len(&message) < sizeof(ndmsg)) return;
+    ndmsg header;
+    std::memcpy(&header, mnl_nlmsg_get_payload(&message), sizeof header);
+    if (header.ndm_family != AF_INET && header.ndm_family != AF_INET6) return;
+    if ((header.ndm_state & NUD_NOARP) != 0 || (header.ndm_flags & NTF_PROXY) != 0) return;
+    NeighborInfo neighbor;
+    neighbor.index = header.ndm_ifindex;
+    neighbor.family = header.ndm_family;
+    neighbor.state = header.ndm_state;
+    for_each_attribute(message, sizeof(ndmsg), [&](const nlattr* attribute) {
+      switch (mnl_attr_get_type(attribute)) {
+        case NDA_DST:
+          neighbor.address = attribute_bytes(attribute);
+          break;
+        case NDA_LLADDR:
+          neighbor.link_address = attribute_bytes(attribute);
+          break;
+        case NDA_CACHEINFO:
+          if (mnl_attr_get_payload_len(attribute) >= sizeof(nda_cacheinfo)) {
+            nda_cacheinfo cache;
+            std::memcpy(&cache, mnl_attr_get_payload(attribute), sizeof cache);
+            neighbor.last_updated_ns =
+                now_ns - static_cast<std::int64_t>(cache.ndm_updated) * (1000000000 / ticks_per_second);
+          }
+          break;
+        default:
+          break;
+      }
+    });
+    if (neighbor.address.size() != (neighbor.family == AF_INET ? 4u : 16u)) return;
+    neighbors.push_back(std::move(neighbor));
+  });
+  return neighbors;
+}
+
 NicTotals nic_totals(const std::vector<LinkInfo>& links) {
   NicTotals totals;
   for (const LinkInfo& link : links) {
@@ -152,7 +218,8 @@ NicTotals nic_totals(const std::vector<LinkInfo>& links) {
   return totals;
 }
 
-json::Value nics_payload(const std::vector<LinkInfo>& links, const std::vector<AddressInfo>& addresses) {
+json::Value nics_payload(const std::vector<LinkInfo>& links, const std::vector<AddressInfo>& addresses,
+                         const NicDetails& details) {
   NodeBuilder root;
   for (const LinkInfo& link : links) {
     NodeBuilder& nic = root.child(std::to_string(link.index));
@@ -182,6 +249,22 @@ json::Value nics_payload(const std::vector<LinkInfo>& links, const std::vector<A
       stats.child("Tx").set("Bytes", counter(link.stat("tx_bytes")));
       stats.child("Tx").set("Packets", counter(link.stat("tx_packets")));
       stats.path("UnknownL3ProtocolRcvdPacketCounts.Total").set_string("Count", std::to_string(link.stat("rx_nohandler")));
+    }
+    for (const auto& [index, node] : details.endpoint_stats) {
+      if (index == link.index && !node.is_null()) nic.set_node("Network Endpoint Stats", node);
+    }
+    // Netstack's loopback has no neighbor table; every other NIC has one, maybe empty.
+    if ((link.flags & IFF_LOOPBACK) == 0) {
+      NodeBuilder& table = nic.child("Neighbors");
+      for (const NeighborInfo& neighbor : details.neighbors) {
+        if (neighbor.index != link.index) continue;
+        NodeBuilder& entry = table.child(format_ip(neighbor.family, neighbor.address));
+        entry.set_string("Link address", format_link_address(neighbor.link_address));
+        entry.set_string("State", neighbor_state_name(neighbor.state));
+        if (neighbor.last_updated_ns) {
+          entry.set("Last updated", integer_literal(std::to_string(*neighbor.last_updated_ns)));
+        }
+      }
     }
     NodeBuilder& extra = nic.child("Linux");
     extra.set_string("Kind", link.kind);

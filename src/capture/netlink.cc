@@ -29,6 +29,21 @@ int on_reply(const nlmsghdr* message, void* data) {
   return MNL_CB_OK;
 }
 
+// A dump's NLMSG_DONE carries the dump's status: a negative errno when the
+// kernel could not dump at all (no sock_diag handler for the protocol: ENOENT).
+// libmnl's default handler ignores it and reports success.
+int on_done(const nlmsghdr* message, void*) {
+  int status = 0;
+  if (mnl_nlmsg_get_payload_len(message) >= sizeof status) {
+    std::memcpy(&status, mnl_nlmsg_get_payload(message), sizeof status);
+  }
+  if (status < 0) {
+    errno = -status;
+    return MNL_CB_ERROR;
+  }
+  return MNL_CB_STOP;
+}
+
 }  // namespace
 
 NetlinkSocket::NetlinkSocket(int bus) {
@@ -61,8 +76,10 @@ void NetlinkSocket::dump(nlmsghdr* request, const char* what,
     }
     errno = 0;
     Callback callback{&on_message, nullptr};
-    int status = mnl_cb_run(buffer.data(), static_cast<std::size_t>(received), request->nlmsg_seq, port_id_,
-                            on_reply, &callback);
+    mnl_cb_t control[NLMSG_MIN_TYPE] = {};
+    control[NLMSG_DONE] = on_done;
+    int status = mnl_cb_run2(buffer.data(), static_cast<std::size_t>(received), request->nlmsg_seq, port_id_,
+                             on_reply, &callback, control, NLMSG_MIN_TYPE);
     if (callback.failure) std::rethrow_exception(callback.failure);
     if (status == MNL_CB_STOP) return;
     if (status < 0) {

@@ -41,6 +41,7 @@ NodeBuilder& NodeBuilder::path(std::string_view dotted) {
 }
 
 json::Value NodeBuilder::build() const {
+  if (prebuilt_) return *prebuilt_;
   json::Object object;
   object.reserve(properties_.size() + children_.size());
   for (const auto& [name, value] : properties_) object.set(name, value);

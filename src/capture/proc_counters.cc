@@ -1,11 +1,19 @@
 #include "capture/proc_counters.h"
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <unordered_map>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <charconv>
+#include <cstring>
+
 #include "capture/format.h"
+#include "capture/kernel_state.h"
 #include "capture/node_builder.h"
 
 namespace netinspect::capture {
@@ -134,15 +142,94 @@ std::vector<CounterGroup> parse_sockstat_text(std::string_view text, std::string
   return groups;
 }
 
+namespace {
+
+// Hex digits only, all of them consumed.
+template <typename T>
+bool parse_hex(std::string_view text, T& out) {
+  if (text.empty()) return false;
+  auto result = std::from_chars(text.data(), text.data() + text.size(), out, 16);
+  return result.ec == std::errc() && result.ptr == text.data() + text.size();
+}
+
+// "0100007F:0001" (the kernel prints each 32-bit word of the address as it
+// lies in memory, so copying the words back gives network order) -> bytes, port.
+bool parse_proc_endpoint(std::string_view text, int family, std::vector<std::uint8_t>& bytes, std::uint16_t& port) {
+  std::size_t colon = text.find(':');
+  if (colon == std::string_view::npos) return false;
+  std::string_view hex = text.substr(0, colon);
+  std::size_t words = family == AF_INET6 ? 4 : 1;
+  if (hex.size() != words * 8) return false;
+  bytes.resize(words * 4);
+  for (std::size_t w = 0; w < words; ++w) {
+    std::uint32_t word = 0;
+    if (!parse_hex(hex.substr(w * 8, 8), word)) return false;
+    std::memcpy(bytes.data() + w * 4, &word, 4);
+  }
+  std::string_view port_hex = text.substr(colon + 1);
+  return port_hex.size() == 4 && parse_hex(port_hex, port);
+}
+
+}  // namespace
+
+std::vector<SocketInfo> parse_proc_socket_table(std::string_view text, int family, unsigned protocol,
+                                                std::string_view file) {
+  std::vector<SocketInfo> sockets;
+  std::vector<std::string_view> lines = split_lines(text);
+  for (std::size_t i = 1; i < lines.size(); ++i) {  // line 1 is the header
+    std::vector<std::string_view> fields = split_fields(lines[i]);
+    if (fields.empty()) continue;
+    // sl local remote st tx:rx tr:when retrnsmt uid timeout inode ref pointer drops
+    if (fields.size() < 13) fail(file, i + 1, "expected 13 fields, got " + std::to_string(fields.size()));
+    SocketInfo socket;
+    socket.family = family;
+    socket.protocol = protocol;
+    std::string_view queues = fields[4];
+    std::size_t colon = queues.find(':');
+    std::uint32_t drops = 0;
+    if (!parse_proc_endpoint(fields[1], family, socket.local, socket.local_port) ||
+        !parse_proc_endpoint(fields[2], family, socket.remote, socket.remote_port) ||
+        !parse_hex(fields[3], socket.state) || colon == std::string_view::npos ||
+        !parse_hex(queues.substr(0, colon), socket.send_queue) ||
+        !parse_hex(queues.substr(colon + 1), socket.receive_queue) ||
+        std::from_chars(fields[7].data(), fields[7].data() + fields[7].size(), socket.uid).ptr !=
+            fields[7].data() + fields[7].size() ||
+        std::from_chars(fields[9].data(), fields[9].data() + fields[9].size(), socket.inode).ptr !=
+            fields[9].data() + fields[9].size() ||
+        std::from_chars(fields[12].data(), fields[12].data() + fields[12].size(), drops).ptr !=
+            fields[12].data() + fields[12].size()) {
+      fail(file, i + 1, "malformed socket line");
+    }
+    socket.drops = drops;
+    if (protocol == IPPROTO_RAW) {  // a raw socket's "port" is its IP protocol
+      socket.raw_protocol = socket.local_port;
+      socket.local_port = 0;
+      socket.remote_port = 0;
+    }
+    sockets.push_back(std::move(socket));
+  }
+  return sockets;
+}
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return {};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 ProcNetTexts read_proc_net(const std::string& dir) {
-  auto slurp = [&](const char* name) {
-    std::ifstream in(dir + "/" + name, std::ios::binary);
-    if (!in) return std::string();
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-  };
+  auto slurp = [&](const char* name) { return read_text_file(dir + "/" + name); };
   return {slurp("snmp"), slurp("snmp6"), slurp("netstat"), slurp("sockstat"), slurp("sockstat6")};
+}
+
+std::string read_dev_snmp6(const std::string& dir, std::string_view interface_name) {
+  if (interface_name.empty() || interface_name == "." || interface_name == ".." ||
+      interface_name.find('/') != std::string_view::npos) {
+    return {};
+  }
+  return read_text_file(dir + "/dev_snmp6/" + std::string(interface_name));
 }
 
 namespace {
@@ -271,7 +358,67 @@ std::pair<std::string_view, std::string_view> split_last(std::string_view path) 
   return {path.substr(0, dot), path.substr(dot + 1)};
 }
 
+// The sum of the terms found in `by_key`; nullopt when none is there.
+std::optional<std::uint64_t> sum_terms(const std::vector<Term>& terms,
+                                       const std::unordered_map<std::string, const std::string*>& by_key,
+                                       std::string_view only_group = {}) {
+  bool any = false;
+  long double sum = 0;  // wide enough for a few u64 counters and a negative term
+  for (const Term& term : terms) {
+    if (!only_group.empty() && !term.key.starts_with(only_group)) continue;
+    auto found = by_key.find(std::string(term.key));
+    if (found == by_key.end()) continue;
+    any = true;
+    sum += term.sign * std::stold(*found->second);
+  }
+  if (!any) return std::nullopt;
+  return sum <= 0 ? 0 : static_cast<std::uint64_t>(sum);
+}
+
+void index_groups(const std::vector<CounterGroup>& groups, std::unordered_map<std::string, const std::string*>& by_key) {
+  for (const CounterGroup& group : groups) {
+    for (const auto& [name, value] : group.counters) by_key.emplace(group.name + "." + name, &value);
+  }
+}
+
 }  // namespace
+
+json::Value network_endpoint_stats(std::string_view dev_snmp6_text, std::string_view file) {
+  std::vector<CounterGroup> groups = parse_snmp6_text(dev_snmp6_text, file);
+  if (groups.empty()) return json::Value();
+  std::unordered_map<std::string, const std::string*> by_key;
+  index_groups(groups, by_key);
+  // The stack-wide table, narrowed to its IPv6 terms: a NIC's IPv6 endpoint
+  // counts what the stack-wide IPv6 counters count, on that NIC only.
+  NodeBuilder ipv6;
+  for (const Mapping& mapping : mappings()) {
+    std::string_view path = mapping.netstack_path;
+    std::string_view group;
+    if (path.starts_with("IP.")) {
+      group = "Ip6.";
+    } else if (path.starts_with("ICMP.V6.")) {
+      group = "Icmp6.";
+      path.remove_prefix(std::string_view("ICMP.V6.").size());
+      ipv6.child("ICMP");  // keeps IP before ICMP, as netstack orders them
+    } else {
+      continue;
+    }
+    std::optional<std::uint64_t> value = sum_terms(mapping.terms, by_key, group);
+    if (!value) continue;
+    auto [parent, name] = split_last(path);
+    NodeBuilder& node = group == "Icmp6." ? ipv6.child("ICMP").path(parent) : ipv6.path(parent);
+    node.set(name, counter(*value));
+  }
+  NodeBuilder& linux_node = ipv6.child("Linux");
+  for (const CounterGroup& group : groups) {
+    if (group.name == "Other6") continue;  // "ifIndex": not a counter
+    NodeBuilder& node = linux_node.child(group.name);
+    for (const auto& [name, value] : group.counters) node.set(name, integer_literal(value));
+  }
+  NodeBuilder root;
+  root.child("IPv6") = std::move(ipv6);
+  return root.build();
+}
 
 json::Value stat_counters_payload(const ProcNetTexts& texts, const NicTotals& nic_totals) {
   std::vector<CounterGroup> snmp = parse_snmp_text(texts.snmp, "/proc/net/snmp");
@@ -281,26 +428,15 @@ json::Value stat_counters_payload(const ProcNetTexts& texts, const NicTotals& ni
   std::vector<CounterGroup> sockstat6 = parse_sockstat_text(texts.sockstat6, "/proc/net/sockstat6");
 
   std::unordered_map<std::string, const std::string*> by_key;
-  for (const auto* file : {&snmp, &netstat, &snmp6, &sockstat, &sockstat6}) {
-    for (const CounterGroup& group : *file) {
-      for (const auto& [name, value] : group.counters) by_key.emplace(group.name + "." + name, &value);
-    }
-  }
+  for (const auto* file : {&snmp, &netstat, &snmp6, &sockstat, &sockstat6}) index_groups(*file, by_key);
 
   NodeBuilder root;
   for (const Mapping& mapping : mappings()) {
-    bool any = false;
-    long double sum = 0;  // wide enough for a few u64 counters and a negative term
-    for (const Term& term : mapping.terms) {
-      auto found = by_key.find(std::string(term.key));
-      if (found == by_key.end()) continue;
-      any = true;
-      sum += term.sign * std::stold(*found->second);
-    }
-    if (!any) continue;
+    std::optional<std::uint64_t> value = sum_terms(mapping.terms, by_key);
+    if (!value) continue;
     auto [parent, name] = split_last(mapping.netstack_path);
     NodeBuilder& node = parent.empty() ? root : root.path(parent);
-    node.set(name, counter(sum <= 0 ? 0 : static_cast<std::uint64_t>(sum)));
+    node.set(name, counter(*value));
   }
 
   if (nic_totals.present) {

@@ -46,9 +46,24 @@ struct ProcNetTexts {
   std::string snmp, snmp6, netstat, sockstat, sockstat6;
 };
 
+// The whole file; empty when it cannot be read (a table the kernel lacks).
+std::string read_text_file(const std::string& path);
+
 // Reads the five files under `dir` (normally "/proc/net"). Never throws for a
 // missing file; throws ProcParseError only from the parsers, later.
 ProcNetTexts read_proc_net(const std::string& dir);
+
+// `dir`/dev_snmp6/`interface_name` (one interface's IPv6 and ICMPv6 MIB); empty
+// when missing (no IPv6 on that link, or a name that cannot be a file).
+std::string read_dev_snmp6(const std::string& dir, std::string_view interface_name);
+
+// One NIC's "Network Endpoint Stats" from its dev_snmp6 text: {"IPv6": {"IP":
+// {...}, "ICMP": {"PacketsSent": {...}, "PacketsReceived": {...}}, "Linux":
+// {"Ip6": ..., "Icmp6": ...}}} with the same names as the stack-wide counters
+// (docs/capture.md). Linux keeps no per-interface IPv4 or ARP counters, so
+// there is no "IPv4" or "ARP" child. Null Value for an empty text. Throws
+// ProcParseError.
+json::Value network_endpoint_stats(std::string_view dev_snmp6_text, std::string_view file);
 
 // Totals of every interface's IFLA_STATS64, for the stack-wide "NICs" group.
 struct NicTotals {

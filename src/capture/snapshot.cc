@@ -8,10 +8,8 @@
 #include <unistd.h>
 #include <zip.h>
 
-#include <algorithm>
 #include <atomic>
 #include <cerrno>
-#include <cstdlib>
 #include <ctime>
 #include <cstring>
 #include <memory>
@@ -60,12 +58,6 @@ std::string uptime_text() {
 
 [[noreturn]] void fail(const std::string& path, const std::string& what) {
   throw CaptureError(path + ": " + what);
-}
-
-// Test hook (docs/capture.md): slows writing so a test can kill the process mid-write.
-unsigned slow_write_delay_ms() {
-  const char* value = std::getenv("NETINSPECT_TEST_SLOW_WRITE_MS");
-  return value == nullptr ? 0 : static_cast<unsigned>(std::strtoul(value, nullptr, 10));
 }
 
 }  // namespace
@@ -192,17 +184,14 @@ void write_file_atomically(const std::string& path, std::string_view bytes) {
   mode_t mask = umask(0);
   umask(mask);
   if (fchmod(fd, 0666 & ~mask) != 0) abandon("cannot set permissions");
-  unsigned delay_ms = slow_write_delay_ms();
-  std::size_t chunk = delay_ms != 0 ? 1024 : bytes.size();
   std::size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t written = write(fd, bytes.data() + done, std::min(chunk, bytes.size() - done));
+  while (done < bytes.size()) {  // write() may take less than asked (signals, full disks)
+    ssize_t written = write(fd, bytes.data() + done, bytes.size() - done);
     if (written < 0) {
       if (errno == EINTR) continue;
       abandon("cannot write");
     }
     done += static_cast<std::size_t>(written);
-    if (delay_ms != 0) usleep(delay_ms * 1000);
   }
   if (fsync(fd) != 0) abandon("cannot flush to disk");
   if (close(fd) != 0) {

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <functional>
 #include <unordered_map>
@@ -16,6 +17,7 @@
 #include "capture/format.h"
 #include "capture/kernel_state.h"
 #include "capture/netlink.h"
+#include "capture/proc_counters.h"
 
 namespace netinspect::capture {
 
@@ -123,30 +125,53 @@ void dump_sockets(NetlinkSocket& diag_socket, int family, unsigned protocol, std
     body->idiag_ext |= static_cast<std::uint8_t>((1u << (INET_DIAG_INFO - 1)) | (1u << (INET_DIAG_CONG - 1)));
   }
   if (protocol == IPPROTO_RAW) body->sdiag_raw_protocol = IPPROTO_RAW;  // every raw socket
-  const char* what = protocol == IPPROTO_TCP ? "sock_diag TCP" : protocol == IPPROTO_UDP ? "sock_diag UDP" : "sock_diag raw";
+  const char* what = protocol == IPPROTO_TCP   ? "sock_diag TCP"
+                     : protocol == IPPROTO_UDP ? "sock_diag UDP"
+                     : protocol == IPPROTO_RAW ? "sock_diag raw"
+                                               : "sock_diag ICMP";
   diag_socket.dump(request, what, [&](const nlmsghdr& message) { read_socket(message, protocol, sockets); });
 }
 
 }  // namespace
 
-std::vector<SocketInfo> read_sockets(NetlinkSocket& diag_socket, std::vector<std::string>& notices) {
+std::vector<SocketInfo> read_sockets(NetlinkSocket& diag_socket, const std::string& proc_net_dir) {
+  struct Source {
+    int family;
+    unsigned protocol;
+    const char* table;  // under proc_net_dir, when sock_diag cannot dump the protocol
+  };
+  static constexpr Source kSources[] = {
+      {AF_INET, IPPROTO_TCP, nullptr},  {AF_INET6, IPPROTO_TCP, nullptr},  {AF_INET, IPPROTO_UDP, nullptr},
+      {AF_INET6, IPPROTO_UDP, nullptr}, {AF_INET, IPPROTO_RAW, "raw"},     {AF_INET6, IPPROTO_RAW, "raw6"},
+      {AF_INET, IPPROTO_ICMP, "icmp"},  {AF_INET6, IPPROTO_ICMPV6, "icmp6"},
+  };
   std::vector<SocketInfo> sockets;
-  for (unsigned protocol : {IPPROTO_TCP, IPPROTO_UDP, IPPROTO_RAW}) {
-    for (int family : {AF_INET, AF_INET6}) {
-      try {
-        dump_sockets(diag_socket, family, protocol, sockets);
-      } catch (const NetlinkError& error) {
-        // Only the raw dump depends on an optional module (raw_diag).
-        if (protocol != IPPROTO_RAW) throw;
-        std::string notice = std::string("raw sockets not listed (") + error.what() + ")";
-        if (std::find(notices.begin(), notices.end(), notice) == notices.end()) notices.push_back(notice);
-      }
+  for (const Source& source : kSources) {
+    try {
+      dump_sockets(diag_socket, source.family, source.protocol, sockets);
+    } catch (const NetlinkError& error) {
+      // ENOENT: no sock_diag handler. Ping sockets never have one; raw ones
+      // need the raw_diag module. TCP and UDP always have one.
+      if (source.table == nullptr || error.error_number != ENOENT) throw;
+      std::string file = proc_net_dir + "/" + source.table;
+      std::vector<SocketInfo> table =
+          parse_proc_socket_table(read_text_file(file), source.family, source.protocol, file);
+      sockets.insert(sockets.end(), std::make_move_iterator(table.begin()), std::make_move_iterator(table.end()));
     }
   }
   return sockets;
 }
 
 namespace {
+
+std::string_view socket_kind(unsigned protocol) {
+  switch (protocol) {
+    case IPPROTO_TCP: return "tcp";
+    case IPPROTO_UDP: return "udp";
+    case IPPROTO_RAW: return "raw";
+    default: return "ping";
+  }
+}
 
 // Strings most sockets share ("IPv4", "TCP", "LISTEN", "0"...) are made once:
 // a json::Value copy shares its payload, so 10,000 sockets cost no extra
@@ -252,7 +277,8 @@ json::Value sockets_payload(const std::vector<SocketInfo>& sockets, const std::v
     node.set("Stats", object_of(std::move(stats)));
 
     json::Object extra;
-    extra.reserve(8);
+    extra.reserve(9);
+    extra.set("Kind", shared(socket_kind(socket.protocol)));
     extra.set("Inode", counter(socket.inode));
     extra.set("Cookie", counter(socket.cookie));
     extra.set("UID", counter(socket.uid));

@@ -28,6 +28,8 @@ expect "payload roots" "$(q '[.[] | .payload | keys[]] | join(",")' "$TMP/out.js
   "root,Runtime Configuration Flags,Networking Stat Counters,NICs,Socket Info,Routes"
 expect "moniker, version, data_source" "$(q '[.[] | "\(.moniker) \(.version) \(.data_source)"] | unique | join(",")' "$TMP/out.json")" \
   "core/network/netstack 1 Inspect"
+expect "component_url says Linux, not a Fuchsia package" "$(q '[.[] | .metadata.component_url] | unique | join(",")' "$TMP/out.json")" \
+  "linux://kernel/network-stack"
 expect "timestamps are integer nanoseconds" "$(q '[.[] | .metadata.timestamp | (. == floor and . > 0)] | all' "$TMP/out.json")" "true"
 expect "loopback NIC" "$(q '.[] | .payload.NICs // empty | .[] | select(.Loopback == "true") | .ProtocolAddress0' "$TMP/out.json")" "[ipv4] 127.0.0.1/8"
 expect "NIC booleans are strings" "$(q '[.[] | .payload.NICs // empty | .[] | .AdminUp, .LinkOnline, .Up, .Running, .Loopback, .Promiscuous | type] | unique | join(",")' "$TMP/out.json")" "string"

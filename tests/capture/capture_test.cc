@@ -3,11 +3,13 @@
 // the snapshot writer.
 #include <gtest/gtest.h>
 #include <linux/if.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -391,6 +393,119 @@ TEST(Sockets, NetstackShape) {
   EXPECT_EQ(at(icmp, {"TransportProtocol"}), "\"ICMPv4\"");
   EXPECT_EQ(at(icmp, {"State"}), "\"\"");
   EXPECT_EQ(at(icmp, {"Linux", "RawProtocol"}), "1");
+}
+
+TEST(ProcSocketTables, PingAndRawSamples) {
+  std::vector<SocketInfo> v4_sockets = parse_proc_socket_table(read_data("proc_net_icmp.txt"), AF_INET, IPPROTO_ICMP, "icmp");
+  ASSERT_EQ(v4_sockets.size(), 2u);
+  EXPECT_EQ(v4_sockets[0].protocol, unsigned{IPPROTO_ICMP});
+  EXPECT_EQ(v4_sockets[0].local, v4(127, 0, 0, 1));
+  EXPECT_EQ(v4_sockets[0].local_port, 0xADF3);  // the echo identifier
+  EXPECT_EQ(v4_sockets[0].remote, v4(0, 0, 0, 0));
+  EXPECT_EQ(v4_sockets[0].state, 7u);
+  EXPECT_EQ(v4_sockets[0].inode, 1150279u);
+  ASSERT_TRUE(v4_sockets[0].drops.has_value());
+  EXPECT_EQ(*v4_sockets[0].drops, 0u);
+  EXPECT_EQ(v4_sockets[1].remote, v4(127, 0, 0, 1));
+  EXPECT_EQ(v4_sockets[1].state, 1u);
+  EXPECT_EQ(v4_sockets[1].receive_queue, 0x340u);
+  std::vector<SocketInfo> v6_sockets = parse_proc_socket_table(read_data("proc_net_icmp6.txt"), AF_INET6, IPPROTO_ICMPV6, "icmp6");
+  ASSERT_EQ(v6_sockets.size(), 1u);
+  EXPECT_EQ(v6_sockets[0].protocol, unsigned{IPPROTO_ICMPV6});
+  EXPECT_EQ(v6_sockets[0].local, v6({}, 1));  // ::1
+  EXPECT_EQ(v6_sockets[0].inode, 1150281u);
+  EXPECT_TRUE(parse_proc_socket_table("", AF_INET, IPPROTO_ICMP, "icmp").empty());
+
+  json::Value sockets = sockets_payload({v4_sockets[1], v6_sockets[0]}, sample_addresses());
+  json::Value connected = sockets.get("1150280");
+  EXPECT_EQ(at(connected, {"NetworkProtocol"}), "\"IPv4\"");
+  EXPECT_EQ(at(connected, {"TransportProtocol"}), "\"ICMPv4\"");
+  EXPECT_EQ(at(connected, {"State"}), "\"\"");  // netstack publishes no state for ICMP endpoints
+  EXPECT_EQ(at(connected, {"LocalAddress"}), "\"127.0.0.1:44532\"");
+  EXPECT_EQ(at(connected, {"RemoteAddress"}), "\"127.0.0.1:0\"");
+  EXPECT_EQ(at(connected, {"RegisterNICID"}), "\"1\"");
+  EXPECT_EQ(at(connected, {"Stats", "ReceiveErrors", "ReceiveBufferOverflow"}), "0");
+  EXPECT_EQ(at(connected, {"Linux", "Kind"}), "\"ping\"");
+  EXPECT_EQ(at(sockets.get("1150281"), {"TransportProtocol"}), "\"ICMPv6\"");
+  EXPECT_EQ(at(sockets.get("1150281"), {"LocalAddress"}), "\"[::1]:44533\"");
+
+  // /proc/net/raw has the same layout; its "port" is the socket's IP protocol.
+  std::vector<SocketInfo> raw = parse_proc_socket_table(
+      "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n"
+      "  1: 00000000:0001 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 4242 2 0000000000000000 3\n",
+      AF_INET, IPPROTO_RAW, "raw");
+  ASSERT_EQ(raw.size(), 1u);
+  EXPECT_EQ(raw[0].raw_protocol, unsigned{IPPROTO_ICMP});
+  EXPECT_EQ(raw[0].local_port, 0);
+  json::Value raw_node = sockets_payload(raw, {}).get("4242");
+  EXPECT_EQ(at(raw_node, {"TransportProtocol"}), "\"ICMPv4\"");
+  EXPECT_EQ(at(raw_node, {"Linux", "Kind"}), "\"raw\"");
+  EXPECT_EQ(at(raw_node, {"Stats", "ReceiveErrors", "ReceiveBufferOverflow"}), "3");
+}
+
+TEST(ProcSocketTables, MalformedLinesNameFileAndLine) {
+  std::string header = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n";
+  for (const char* line : {"   1: 0100007F:0001 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 5\n",
+                           "   1: 0100007:0001 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 5 2 0 0\n",
+                           "   1: 0100007F:0001 00000000:0000 07 0000000000000000 00:00000000 00000000     0        0 5 2 0 0\n",
+                           "   1: 0100007F:0001 00000000:0000 07 00000000:00000000 00:00000000 00000000     x        0 5 2 0 0\n"}) {
+    try {
+      parse_proc_socket_table(header + line, AF_INET, IPPROTO_ICMP, "/proc/net/icmp");
+      ADD_FAILURE() << "accepted: " << line;
+    } catch (const ProcParseError& error) {
+      EXPECT_EQ(std::string(error.what()).rfind("/proc/net/icmp: line 2: ", 0), 0u) << error.what();
+    }
+  }
+}
+
+TEST(Nics, NeighborsAndEndpointStats) {
+  LinkInfo lo;
+  lo.index = 1;
+  lo.name = "lo";
+  lo.flags = IFF_UP | IFF_LOOPBACK;
+  LinkInfo eth;
+  eth.index = 4;
+  eth.name = "eth0";
+  eth.flags = IFF_UP;
+  NeighborInfo reachable{4, AF_INET, v4(192, 0, 2, 1), {0x02, 0xfc, 0, 0, 0, 5}, NUD_REACHABLE, 123456789};
+  NeighborInfo incomplete{4, AF_INET6, v6({0xfd}, 1), {}, NUD_INCOMPLETE, std::nullopt};
+  NeighborInfo permanent{4, AF_INET, v4(192, 0, 2, 9), {1, 2, 3, 4, 5, 6}, NUD_PERMANENT, 5};
+  NeighborInfo failed{4, AF_INET, v4(192, 0, 2, 7), {}, NUD_FAILED, 6};
+  NicDetails details;
+  details.neighbors = {reachable, incomplete, permanent, failed};
+  details.endpoint_stats.emplace_back(
+      4, network_endpoint_stats(read_data("proc_net_dev_snmp6_eth0.txt"), "dev_snmp6/eth0"));
+  json::Value nics = nics_payload({lo, eth}, {}, details);
+  EXPECT_EQ(at(nics.get("1"), {"Neighbors"}), "null");  // loopback has no neighbor table
+  json::Value nic = nics.get("4");
+  EXPECT_EQ(at(nic, {"Neighbors", "192.0.2.1"}),
+            "{\"Link address\":\"02:fc:00:00:00:05\",\"State\":\"Reachable\",\"Last updated\":123456789}");
+  EXPECT_EQ(at(nic, {"Neighbors", "fd00::1"}), "{\"Link address\":\"\",\"State\":\"Incomplete\"}");
+  EXPECT_EQ(at(nic, {"Neighbors", "192.0.2.9", "State"}), "\"Static\"");
+  EXPECT_EQ(at(nic, {"Neighbors", "192.0.2.7", "State"}), "\"Unreachable\"");
+  json::Value ipv6 = nic.get("Network Endpoint Stats").get("IPv6");
+  EXPECT_EQ(at(ipv6, {"IP", "PacketsSent"}), "15");
+  EXPECT_EQ(at(ipv6, {"IP", "PacketsDelivered"}), "2");
+  EXPECT_EQ(at(ipv6, {"ICMP", "PacketsSent", "NeighborSolicit"}), "7");
+  EXPECT_EQ(at(ipv6, {"ICMP", "PacketsSent", "MulticastListenerReportV2"}), "4");
+  EXPECT_EQ(at(ipv6, {"ICMP", "PacketsReceived", "DstUnreachable"}), "2");
+  EXPECT_EQ(at(ipv6, {"Linux", "Icmp6", "OutType135"}), "7");
+  EXPECT_EQ(at(ipv6, {"Linux", "Other6"}), "null");  // ifIndex is not a counter
+  EXPECT_EQ(at(nic.get("Network Endpoint Stats"), {"IPv4"}), "null");  // Linux keeps none per interface
+  // Netstack's child order: Stats, Network Endpoint Stats, ..., Neighbors.
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : nic.as_object()) keys.push_back(key);
+  auto position = [&](std::string_view key) { return std::find(keys.begin(), keys.end(), key) - keys.begin(); };
+  EXPECT_LT(position("Network Endpoint Stats"), position("Neighbors"));
+  EXPECT_TRUE(network_endpoint_stats("", "dev_snmp6/x").is_null());
+  EXPECT_THROW(network_endpoint_stats("Ip6InReceives x\n", "dev_snmp6/x"), ProcParseError);
+}
+
+TEST(Format, TcpStatesAreGvisorSpellings) {
+  // Fuchsia's netstack2 publishes gVisor's tcp.EndpointState.String(): hyphens, not underscores.
+  const char* expected[] = {nullptr,      "ESTABLISHED", "SYN-SENT", "SYN-RCVD",   "FIN-WAIT1", "FIN-WAIT2", "TIME-WAIT",
+                            "CLOSED",     "CLOSE-WAIT",  "LAST-ACK", "LISTEN",     "CLOSING",   "SYN-RCVD"};
+  for (unsigned state = 1; state <= 12; ++state) EXPECT_EQ(tcp_state_name(state, 0), expected[state]) << state;
 }
 
 TEST(Snapshot, EntriesTextIsOneEntryPerLine) {

@@ -59,6 +59,11 @@ ip -n "$B" addr add fd00:200::2/64 dev nib nodad
 ip -n "$A" route add 10.200.9.0/24 via 10.200.1.2 metric 7
 ip -n "$A" -6 route add fd00:209::/64 via fd00:200::2 metric 512
 ip -n "$B" route add default via 10.200.1.1
+# A static neighbor nobody answers for: a SYN to it stays in SYN-SENT (B's veth
+# drops frames to the wrong MAC silently), and the entry is netstack's "Static".
+ip -n "$A" neigh add 10.200.1.99 lladdr 02:00:00:00:00:99 dev nia nud permanent
+# Ping sockets need the caller's group in ping_group_range (per namespace).
+ip netns exec "$A" sysctl -qw net.ipv4.ping_group_range="0 2147483647"
 
 # start_holder NS NAME ARGS...: runs the holder in NS, waits for "ready".
 start_holder() {
@@ -74,9 +79,12 @@ start_holder() {
   exit 1
 }
 start_holder "$A" servers tcp-listen 10.200.1.1 5000 tcp-listen fd00:200::1 5001 \
-                          udp-bind 10.200.1.1 5002 udp-bind fd00:200::1 5003
+                          udp-bind 10.200.1.1 5002 udp-bind fd00:200::1 5003 \
+                          tcp-listen-idle 10.200.1.1 5004 tcp-connect-pending 10.200.1.99 5005 \
+                          ping-bind 10.200.1.1 7001 ping-bind fd00:200::1 7002 \
+                          raw-bind 10.200.1.1 253 raw-bind fd00:200::1 58
 start_holder "$B" clients tcp-connect 10.200.1.1 5000 tcp-connect fd00:200::1 5001 \
-                          udp-connect 10.200.1.1 5002
+                          udp-connect 10.200.1.1 5002 tcp-connect-close 10.200.1.1 5004
 sleep 0.3  # let the server accept both connections
 
 capture() {  # capture NS FILE
@@ -87,12 +95,13 @@ ss_sockets() {
   ip netns exec "$1" ss -tuanH | awk '
     { proto = toupper($1); state = $2; local = $5; peer = $6
       sub(/:\*$/, ":0", local); sub(/:\*$/, ":0", peer)
-      if (proto == "TCP") { if (state == "ESTAB") state = "ESTABLISHED"; else if (state == "SYN-RECV") state = "SYN-RCVD"; else if (state == "FIN-WAIT-1") state = "FIN-WAIT1"; else if (state == "FIN-WAIT-2") state = "FIN-WAIT2"; else if (state == "CLOSE-WAIT") state = "CLOSE-WAIT" }
+      if (proto == "TCP") { if (state == "ESTAB") state = "ESTABLISHED"; else if (state == "SYN-RECV") state = "SYN-RCVD"; else if (state == "FIN-WAIT-1") state = "FIN-WAIT1"; else if (state == "FIN-WAIT-2") state = "FIN-WAIT2"; else if (state == "UNCONN") state = "CLOSED" }
       else { state = (state == "ESTAB") ? "CONNECTED" : "BOUND" }
       print proto " " state " " local " " peer }' | sort
 }
-captured_sockets() {
-  q '.[] | .payload."Socket Info" // empty | .[] | "\(.TransportProtocol) \(.State) \(.LocalAddress) \(.RemoteAddress)"' "$1" | sort
+captured_sockets() {  # TCP and UDP: what ss -tuan lists
+  q '.[] | .payload."Socket Info" // empty | .[] | select(.TransportProtocol == "TCP" or .TransportProtocol == "UDP")
+     | "\(.TransportProtocol) \(.State) \(.LocalAddress) \(.RemoteAddress)"' "$1" | sort
 }
 
 capture "$A" "$TMP/a.json"
@@ -153,19 +162,50 @@ expect "A: sockets = ss -tuan" "$(captured_sockets "$TMP/a.json")" "$(cat "$TMP/
 expect "B: sockets = ss -tuan" "$(captured_sockets "$TMP/b.json")" "$(cat "$TMP/b.ss")"
 expect "A: listening and bound" \
   "$(q '[.[] | .payload."Socket Info" // empty | .[] | select(.State == "LISTEN" or .State == "BOUND") | "\(.NetworkProtocol) \(.TransportProtocol) \(.State) \(.LocalAddress) \(.RemoteAddress)"] | sort | join(",")' "$TMP/a.json")" \
-  "IPv4 TCP LISTEN 10.200.1.1:5000 0.0.0.0:0,IPv4 UDP BOUND 10.200.1.1:5002 0.0.0.0:0,IPv6 TCP LISTEN [fd00:200::1]:5001 [::]:0,IPv6 UDP BOUND [fd00:200::1]:5003 [::]:0"
+  "IPv4 TCP LISTEN 10.200.1.1:5000 0.0.0.0:0,IPv4 TCP LISTEN 10.200.1.1:5004 0.0.0.0:0,IPv4 UDP BOUND 10.200.1.1:5002 0.0.0.0:0,IPv6 TCP LISTEN [fd00:200::1]:5001 [::]:0,IPv6 UDP BOUND [fd00:200::1]:5003 [::]:0"
 expect "A: accepted connections" \
   "$(q '[.[] | .payload."Socket Info" // empty | .[] | select(.State == "ESTABLISHED") | "\(.LocalAddress) \(.RemoteAddress | sub(":[0-9]+$"; ""))"] | sort | join(",")' "$TMP/a.json")" \
   "10.200.1.1:5000 10.200.1.2,[fd00:200::1]:5001 [fd00:200::2]"
 expect "B: client sockets" \
   "$(q '[.[] | .payload."Socket Info" // empty | .[] | "\(.TransportProtocol) \(.State) \(.RemoteAddress)"] | sort | join(",")' "$TMP/b.json")" \
-  "TCP ESTABLISHED 10.200.1.1:5000,TCP ESTABLISHED [fd00:200::1]:5001,UDP CONNECTED 10.200.1.1:5002"
+  "TCP ESTABLISHED 10.200.1.1:5000,TCP ESTABLISHED [fd00:200::1]:5001,TCP FIN-WAIT2 10.200.1.1:5004,UDP CONNECTED 10.200.1.1:5002"
+# netstack2 publishes gVisor's spellings (tcp.EndpointState.String): SYN-SENT, CLOSE-WAIT.
+expect "A: SYN-SENT (no answer from 10.200.1.99)" \
+  "$(q '[.[] | .payload."Socket Info" // empty | .[] | select(.RemoteAddress == "10.200.1.99:5005") | .State] | join(",")' "$TMP/a.json")" "SYN-SENT"
+expect "A: CLOSE-WAIT (peer closed, never accepted)" \
+  "$(q '[.[] | .payload."Socket Info" // empty | .[] | select(.LocalAddress == "10.200.1.1:5004" and .State != "LISTEN") | .State] | join(",")' "$TMP/a.json")" "CLOSE-WAIT"
+expect "A: ping sockets" \
+  "$(q '[.[] | .payload."Socket Info" // empty | .[] | select(.Linux.Kind == "ping") | "\(.NetworkProtocol) \(.TransportProtocol) \(.State)| \(.LocalAddress) \(.RemoteAddress) \(.RegisterNICID)"] | sort | join(",")' "$TMP/a.json")" \
+  "IPv4 ICMPv4 | 10.200.1.1:7001 0.0.0.0:0 $NIA,IPv6 ICMPv6 | [fd00:200::1]:7002 [::]:0 $NIA"
+expect "A: raw sockets" \
+  "$(q '[.[] | .payload."Socket Info" // empty | .[] | select(.Linux.Kind == "raw") | "\(.NetworkProtocol) \(.TransportProtocol) \(.Linux.RawProtocol) \(.LocalAddress)"] | sort | join(",")' "$TMP/a.json")" \
+  "IPv4 UNKNOWN 253 10.200.1.1:0,IPv6 ICMPv6 58 [fd00:200::1]:0"
+expect "A: ping sockets = /proc/net/icmp, icmp6 inodes" \
+  "$(q '[.[] | .payload."Socket Info" // empty | .[] | select(.Linux.Kind == "ping") | .Linux.Inode] | sort | map(tostring) | join(",")' "$TMP/a.json")" \
+  "$(ip netns exec "$A" sh -c 'tail -n +2 /proc/net/icmp; tail -n +2 /proc/net/icmp6' | awk '{print $10}' | sort -n | paste -sd,)"
 expect "A: RegisterNICID of the listener" \
   "$(q '.[] | .payload."Socket Info" // empty | .[] | select(.LocalAddress == "10.200.1.1:5000" and .State == "LISTEN") | .RegisterNICID' "$TMP/a.json")" "$NIA"
 expect_ge "B: tcp_info segments sent" \
-  "$(q '[.[] | .payload."Socket Info" // empty | .[] | select(.TransportProtocol == "TCP") | .Stats.SegmentsSent] | min' "$TMP/b.json")" 1
+  "$(q '[.[] | .payload."Socket Info" // empty | .[] | select(.State == "ESTABLISHED") | .Stats.SegmentsSent] | min' "$TMP/b.json")" 1
 expect "A: socket keys are inodes" \
-  "$(q '[.[] | .payload."Socket Info" // empty | to_entries[] | select(.key != (.value.Linux.Inode | tostring))] | length' "$TMP/a.json")" "0"
+  "$(q '[.[] | .payload."Socket Info" // empty | to_entries[] | select(.value.Linux.Inode != 0 and .key != (.value.Linux.Inode | tostring))] | length' "$TMP/a.json")" "0"
+expect "B: orphaned FIN-WAIT2 keyed by cookie" \
+  "$(q '[.[] | .payload."Socket Info" // empty | to_entries[] | select(.value.State == "FIN-WAIT2") | .key == (.value.Linux.Cookie | tostring)] | join(",")' "$TMP/b.json")" "true"
+
+echo "== neighbors"
+neighbors() {  # neighbors NS FILE DEV: "ip lladdr" from the capture, then from ip -j neigh
+  q ".[] | .payload.NICs // empty | .[] | select(.Name == \"$3\") | .Neighbors // {} | to_entries[] | \"\(.key) \(.value.\"Link address\")\"" "$2" | sort | paste -sd,
+  ip -n "$1" -j neigh show dev "$3" | q '.[] | select((.state // []) | index("NOARP") | not) | "\(.dst) \(.lladdr // "")"' | sort | paste -sd,
+}
+expect "A: nia neighbors = ip -j neigh" "$(neighbors "$A" "$TMP/a.json" nia | head -1)" "$(neighbors "$A" "$TMP/a.json" nia | tail -1)"
+expect "A: static neighbor" \
+  "$(q '.[] | .payload.NICs // empty | .[] | select(.Name == "nia") | .Neighbors."10.200.1.99" | "\(.State) \(."Link address") \(."Last updated" | type)"' "$TMP/a.json")" \
+  "Static 02:00:00:00:00:99 number"
+NIB_MAC=$(ip -n "$B" -j link show nib | q '.[0].address')
+expect "A: B's address resolved" \
+  "$(q '.[] | .payload.NICs // empty | .[] | select(.Name == "nia") | .Neighbors."10.200.1.2" | "\(."Link address") \(.State | IN("Reachable", "Stale", "Delay", "Probe"))"' "$TMP/a.json")" \
+  "$NIB_MAC true"
+expect "A: loopback has no neighbor table" "$(q '.[] | .payload.NICs // empty | .[] | select(.Name == "lo") | has("Neighbors")' "$TMP/a.json")" "false"
 
 echo "== counters move with traffic"
 counter() { q ".[] | .payload.\"Networking Stat Counters\" // empty | $2" "$1"; }
@@ -187,12 +227,20 @@ expect_ge "A: nia Rx.Bytes" \
   "$(( $(nic_counter "$TMP/a2.json" nia .Stats.Rx.Bytes) - $(nic_counter "$TMP/a.json" nia .Stats.Rx.Bytes) ))" 200000
 expect_ge "B: nib Tx.Packets" \
   "$(( $(nic_counter "$TMP/b2.json" nib .Stats.Tx.Packets) - $(nic_counter "$TMP/b.json" nib .Stats.Tx.Packets) ))" 75
+ipv6_counter() { nic_counter "$1" "$2" ".\"Network Endpoint Stats\".IPv6.$3"; }
+expect_ge "A: nia IPv6 IP.PacketsReceived (per NIC)" \
+  "$(( $(ipv6_counter "$TMP/a2.json" nia IP.PacketsReceived) - $(ipv6_counter "$TMP/a.json" nia IP.PacketsReceived) ))" 20
+expect_ge "A: dev_snmp6 Ip6InReceives now >= nia IPv6 IP.PacketsReceived captured" \
+  "$(ip netns exec "$A" awk '$1 == "Ip6InReceives" {print $2}' /proc/net/dev_snmp6/nia)" \
+  "$(ipv6_counter "$TMP/a2.json" nia IP.PacketsReceived)"
+expect_ge "B: nib IPv6 IP.PacketsSent (per NIC)" \
+  "$(( $(ipv6_counter "$TMP/b2.json" nib IP.PacketsSent) - $(ipv6_counter "$TMP/b.json" nib IP.PacketsSent) ))" 20
 expect_ge "A: stack-wide NICs.Rx.Bytes" "$(delta "$TMP/a.json" "$TMP/a2.json" .NICs.Rx.Bytes)" 200000
 
 echo "== seed queries on the capture"
 S=$TMP/a.json
 M='.[] | select(.moniker == "core/network/netstack")'
-expect "seed: all sockets" "$(q "$M | .payload.\"Socket Info\" | .[]?" "$S" | q -s length)" "$(wc -l <"$TMP/a.ss")"
+expect "seed: all sockets (ss -tuan + 2 ping + 2 raw)" "$(q "$M | .payload.\"Socket Info\" | .[]?" "$S" | q -s length)" "$(( $(wc -l <"$TMP/a.ss") + 4 ))"
 expect "seed: all NICs" "$(q -c "$M | .payload.\"NICs\" | .[]?" "$S" | wc -l)" "2"
 expect "seed: NIC by id" "$(q "$M | .payload.\"NICs\" | .[]? | select(.NICID == \"$NIA\") | .Name" "$S")" "nia"
 expect "seed: NIC by name" "$(q "$M | .payload.\"NICs\" | .[]? | select(.Name == \"nia\") | .NICID" "$S")" "$NIA"
@@ -200,6 +248,12 @@ expect "seed: counters" "$(q "$M | .payload.\"Networking Stat Counters\" | selec
 expect "seed: TCP counters" "$(q "$M | .payload.\"Networking Stat Counters\" | select(. != null) | .TCP | .PassiveConnectionOpenings >= 2" "$S")" "true"
 expect "seed: routes" "$(q -c "$M | .payload.\"Routes\" | .[]?" "$S" | wc -l)" \
   "$( (ip -n "$A" -j route; ip -n "$A" -6 -j route) | q -s '[.[][]] | length')"
+expect "seed: UDP counters" "$(q "$M | .payload.\"Networking Stat Counters\" | select(. != null) | .UDP | .PacketsReceived >= 70" "$TMP/a2.json")" "true"
+for name in pprof_decode pprof_decode_now; do
+  filter=$([ $name = pprof_decode_now ] && echo ' and .metadata.filename == "pprof/now.inspect"')
+  expect "seed: $name (no pprof on Linux: empty)" \
+    "$(q -c "$M | select(.payload.root.pprof != null$filter) | . as \$parent | (.payload.root.pprof | to_entries | .[] | (\$parent | .metadata.filename) + \"_\" + .key + \" \" + .value)" "$S"; echo "rc=$?")" "rc=0"
+done
 expect "seed: pprof (none on Linux)" \
   "$(q -c "$M | select(.payload.root.pprof != null) | {file: .metadata.filename, keys: (.payload.root.pprof | keys)}" "$S"; echo "rc=$?")" "rc=0"
 

@@ -3,9 +3,19 @@
 # netinspect reads back; a series is named by time; a process killed with
 # SIGKILL in the middle of writing leaves no partial file at the target
 # (and an existing snapshot there intact); bad usage exits 2.
-#   snapshot_test.sh NETINSPECT
+# The writer is slowed from outside, by the test-only LD_PRELOAD library
+# SLOW_WRITE_SHIM (1 KiB per write() of a ".tmp-" file, then a pause): the
+# production code has no test hook.
+#   snapshot_test.sh NETINSPECT SLOW_WRITE_SHIM
 set -u
 NI=$1
+SHIM=$2
+# Run in the background: `exec` makes $! netinspect itself, not a subshell.
+# The shim is preloaded ahead of the ASan runtime in the sanitizer build.
+slow_snapshot() {
+  LD_PRELOAD=$SHIM SLOW_WRITE_SHIM_MS=300 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+    exec "$NI" snapshot "$@"
+}
 TMP=$(mktemp -d)
 PIDS=()
 cleanup() {
@@ -44,7 +54,7 @@ expect "series: paths printed" "$(wc -l <"$TMP/series.out")" "3"
 for round in new existing; do
   target=$TMP/killed-$round.zip
   [ "$round" = existing ] && cp "$TMP/one.zip" "$target"
-  NETINSPECT_TEST_SLOW_WRITE_MS=300 "$NI" snapshot -o "$target" >/dev/null 2>&1 &
+  slow_snapshot -o "$target" >/dev/null 2>&1 &
   pid=$!
   PIDS+=($pid)
   started=""
@@ -54,8 +64,12 @@ for round in new existing; do
     sleep 0.05
   done
   expect "$round: killed while writing" "$started" "yes"
+  # Half-written: the temporary file is shorter than a complete snapshot.
+  expect "$round: temporary file is partial" \
+    "$([ "$(stat -c %s "$TMP/$tmpfile")" -lt "$(stat -c %s "$TMP/one.zip")" ] && echo partial || echo complete)" "partial"
   kill -9 "$pid"
   wait "$pid" 2>/dev/null
+  expect "$round: the writer itself was killed" "$(kill -0 "$pid" 2>/dev/null && echo alive || echo gone)" "gone"
   if [ "$round" = new ]; then
     expect "$round: no file at the target" "$([ -e "$target" ] && echo present || echo absent)" "absent"
   else
@@ -64,7 +78,7 @@ for round in new existing; do
 done
 
 # 4. SIGTERM while writing removes the temporary file.
-NETINSPECT_TEST_SLOW_WRITE_MS=300 "$NI" snapshot -o "$TMP/termed.zip" >/dev/null 2>&1 &
+slow_snapshot -o "$TMP/termed.zip" >/dev/null 2>&1 &
 pid=$!
 PIDS+=($pid)
 for _ in $(seq 200); do

@@ -8,10 +8,20 @@
 //     tcp-many ADDR PORT N     N connections, kept open (benchmarks)
 //     udp-bind ADDR PORT       a bound UDP socket, drained
 //     udp-connect ADDR PORT    a connected UDP socket, kept open
+//     tcp-listen-idle ADDR PORT  listen, never accept: connections wait in the
+//                              accept queue (CLOSE-WAIT once their peer closes)
+//     tcp-connect-close ADDR PORT  connect, then close at once (FIN-WAIT2 here)
+//     tcp-connect-pending ADDR PORT  non-blocking connect, kept (SYN-SENT when
+//                              nothing answers)
+//     ping-bind ADDR IDENT     an ICMP echo ("ping") datagram socket bound to
+//                              ADDR with echo identifier IDENT (needs
+//                              net.ipv4.ping_group_range to hold our group)
+//     raw-bind ADDR PROTO      a raw IP socket for protocol PROTO bound to ADDR (root)
 //     tcp-send ADDR PORT BYTES connect, send BYTES bytes, close (traffic)
 //     udp-send ADDR PORT COUNT COUNT datagrams of 100 bytes (traffic)
 // ADDR containing ':' is IPv6. Errors: one line on stderr, exit 1.
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/resource.h>
@@ -97,6 +107,38 @@ int main(int argc, char** argv) {
       if (bind(fd, reinterpret_cast<sockaddr*>(&address.storage), address.length) != 0) die("bind");
       if (listen(fd, 4096) != 0) die("listen");
       watched.push_back({fd, POLLIN, 0});
+      i += 3;
+    } else if (action == "tcp-listen-idle") {
+      int fd = open_socket(address, SOCK_STREAM);
+      if (bind(fd, reinterpret_cast<sockaddr*>(&address.storage), address.length) != 0) die("bind");
+      if (listen(fd, 16) != 0) die("listen");
+      kept.push_back(fd);
+      i += 3;
+    } else if (action == "tcp-connect-close") {
+      close(connect_tcp(address));
+      i += 3;
+    } else if (action == "tcp-connect-pending") {
+      int fd = open_socket(address, SOCK_STREAM);
+      fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+      if (connect(fd, reinterpret_cast<const sockaddr*>(&address.storage), address.length) != 0 &&
+          errno != EINPROGRESS) {
+        die("connect");
+      }
+      kept.push_back(fd);
+      i += 3;
+    } else if (action == "ping-bind") {
+      int protocol = address.family == AF_INET6 ? int{IPPROTO_ICMPV6} : int{IPPROTO_ICMP};
+      int fd = socket(address.family, SOCK_DGRAM, protocol);
+      if (fd < 0) die("ping socket");
+      if (bind(fd, reinterpret_cast<sockaddr*>(&address.storage), address.length) != 0) die("bind");
+      kept.push_back(fd);
+      i += 3;
+    } else if (action == "raw-bind") {
+      int fd = socket(address.family, SOCK_RAW, std::atoi(argv[i + 2]));
+      if (fd < 0) die("raw socket");
+      reinterpret_cast<sockaddr_in*>(&address.storage)->sin_port = 0;  // sin6_port sits at the same offset
+      if (bind(fd, reinterpret_cast<sockaddr*>(&address.storage), address.length) != 0) die("bind");
+      kept.push_back(fd);
       i += 3;
     } else if (action == "tcp-connect") {
       kept.push_back(connect_tcp(address));
