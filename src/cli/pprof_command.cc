@@ -54,12 +54,14 @@ Subcommands:
       existing files are kept unless --force; each file is written to a
       temporary name, then renamed.
       --latest keeps only pprof/now.inspect (else the newest pprof/*.inspect).
-  top [--sample-index N|NAME] [--cum] [--nodecount N] PROFILE...
+  top [--sample-index N|NAME] [--cum] [--nodecount N] [--focus RE] [--ignore RE]
+      PROFILE...
       The report of `go tool pprof -top`, byte for byte (go1.19 layout).
-  folded [--sample-index N|NAME] PROFILE...
+  folded [--sample-index N|NAME] [--focus RE] [--ignore RE] PROFILE...
       Brendan Gregg folded stacks: root;...;leaf VALUE, one line per stack,
       for flamegraph.pl, inferno or speedscope.
-  flame -o FILE.svg [--sample-index N|NAME] [--title TEXT] PROFILE
+  flame -o FILE.svg [--sample-index N|NAME] [--focus RE] [--ignore RE]
+      [--title TEXT] PROFILE
       A self-contained interactive SVG flame graph (hover: name, value,
       percent; click: zoom; "Reset zoom" restores).
 
@@ -74,20 +76,29 @@ Options:
                          default_sample_type, else its last type)
   --cum                  top: sort by cumulative value
   --nodecount N          top: show at most N nodes (default: all)
+  --focus RE             top/folded/flame: keep only samples with a frame whose
+                         function name, source file or binary matches RE
+                         (pprof's -focus; Perl-style regular expression)
+  --ignore RE            top/folded/flame: drop samples with such a frame
+                         (pprof's -ignore). top keeps percentages relative to
+                         the whole profile and prints "Active filters:", as
+                         pprof does; an expression matching nothing is a
+                         warning on stderr, not an error.
   --max-decompressed SIZE  cap on the bytes one profile may inflate to
                          (default 256M; suffixes K, M, G)
   --json                 list: JSON array instead of a table
   -h, --help             this help
 
 Exit codes: 0 success; 1 some profiles could not be decoded or written
-(each named on stderr, the others still processed); 2 bad usage or an
-unreadable source.
+(each named on stderr, the others still processed); 2 bad usage (an invalid
+--focus/--ignore expression included) or an unreadable source.
 
 Examples:
   netinspect pprof list snapshot.zip
   netinspect pprof extract -o profiles --latest snapshot.zip
   netinspect pprof top snapshot.zip#pprof/now.inspect:heap
   netinspect pprof top --sample-index alloc_space now.inspect_allocs
+  netinspect pprof top --focus 'runtime\.' --ignore 'gzip' heap.pb.gz
   netinspect pprof folded heap.pb.gz | flamegraph.pl > heap.svg
   netinspect pprof flame -o heap.svg snapshot.zip#pprof/now.inspect:heap
 )";
@@ -104,6 +115,7 @@ struct Options {
   bool cum = false;
   std::size_t node_count = 0;
   std::string title;
+  pp::NameFilter filter;
   pp::DecodeLimits limits;
   std::vector<std::string> args;
 };
@@ -166,6 +178,10 @@ Options parse_options(int argc, char** argv) {
         throw UsageError("--nodecount needs a number, not '" + n + "'");
       }
       options.node_count = std::stoul(n);
+    } else if (arg == "--focus") {
+      options.filter.focus = value(arg);
+    } else if (arg == "--ignore") {
+      options.filter.ignore = value(arg);
     } else if (arg == "--title") {
       options.title = value(arg);
     } else if (arg == "--max-decompressed") {
@@ -173,6 +189,11 @@ Options parse_options(int argc, char** argv) {
     } else {
       throw UsageError("unknown option '" + std::string(arg) + "'");
     }
+  }
+  try {
+    pp::check_name_filter(options.filter);
+  } catch (const pp::PprofError& error) {
+    throw UsageError(error.what());
   }
   return options;
 }
@@ -513,18 +534,24 @@ int run_report(const Options& options) {
       continue;
     }
     try {
-      const pp::Profile profile = pp::decode_profile(found.bytes, options.limits);
+      pp::Profile profile = pp::decode_profile(found.bytes, options.limits);
       const std::size_t index = pp::sample_index_by_name(profile, options.sample_index);
       std::string text;
+      std::vector<std::string> warnings;
       if (options.subcommand == "top") {
         pp::TopOptions top;
         top.sample_index = index;
         top.cum = options.cum;
         top.node_count = options.node_count;
-        text = pp::top_report(profile, top);
-      } else if (options.subcommand == "folded") {
-        text = pp::folded_text(pp::folded_stacks(profile, index));
+        top.filter = options.filter;
+        text = pp::top_report(profile, top, warnings);
       } else {
+        warnings = pp::name_filter_warnings(options.filter, pp::filter_samples_by_name(profile, options.filter));
+      }
+      for (const std::string& warning : warnings) report_error(found.label, warning);
+      if (options.subcommand == "folded") {
+        text = pp::folded_text(pp::folded_stacks(profile, index));
+      } else if (options.subcommand == "flame") {
         pp::FlameOptions flame;
         flame.title = options.title.empty() ? found.label + " (" + profile.sample_types[index].type + ")" : options.title;
         flame.unit = profile.sample_types[index].unit;

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "pprof/filter.h"
 #include "pprof/profile.h"
 
 namespace netinspect::pprof {
@@ -19,10 +20,13 @@ struct TopOptions {
   std::size_t node_count = 0;        // 0: every node above the node fraction (as -top)
   double node_fraction = 0.005;      // pprof's -nodefraction default
   double edge_fraction = 0.001;      // pprof's -edgefraction default
+  NameFilter filter;                 // -focus / -ignore; percentages stay relative to the unfiltered total
 };
 
 // The whole `-top` text, header lines included, ending in a newline.
 std::string top_report(const Profile& profile, const TopOptions& options = {});
+// The same; `warnings` receives pprof's stderr notes (a filter that matched nothing).
+std::string top_report(const Profile& profile, const TopOptions& options, std::vector<std::string>& warnings);
 
 // pprof's value formatting: `value` in `unit` shown in `output_unit`
 // ("minimum"/"auto" pick a unit), "%.2f" with ".00" trimmed, 0 as "0".

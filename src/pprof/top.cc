@@ -11,11 +11,16 @@
 #include <set>
 #include <unordered_map>
 
+#include "pprof/mappings.h"
 #include "pprof/report.h"
 
 namespace netinspect::pprof {
 
 namespace {
+
+using detail::MappingView;
+using detail::massage_mappings;
+using detail::trim_space;
 
 // ---- measurement ---------------------------------------------------------
 
@@ -119,76 +124,6 @@ std::string go_base(std::string_view path) {
   const auto slash = path.rfind('/');
   if (slash != std::string_view::npos) path.remove_prefix(slash + 1);
   return std::string(path);
-}
-
-bool looks_like_library(std::string_view file) {
-  // pprof's libRx: `([.]so$|[.]so[._][0-9]+)`.
-  if (file.size() >= 3 && file.substr(file.size() - 3) == ".so") return true;
-  for (std::size_t at = file.find(".so"); at != std::string_view::npos; at = file.find(".so", at + 1)) {
-    if (at + 4 < file.size() && (file[at + 3] == '.' || file[at + 3] == '_') && file[at + 4] >= '0' &&
-        file[at + 4] <= '9') {
-      return true;
-    }
-  }
-  return false;
-}
-
-std::string trim_space(std::string s) {
-  const auto first = s.find_first_not_of(" \t\n\r\v\f");
-  if (first == std::string::npos) return "";
-  const auto last = s.find_last_not_of(" \t\n\r\v\f");
-  return s.substr(first, last - first + 1);
-}
-
-// pprof's massageMappings at parse time: adjacent mappings of one binary are
-// merged, then the main binary is moved first. Returns each original mapping's
-// effective file, and the merged list's first mapping (for File:/Build ID:).
-struct MappingView {
-  std::vector<std::string> file_of;  // per original mapping index
-  std::optional<Mapping> main;
-};
-
-MappingView massage_mappings(const std::vector<Mapping>& mappings) {
-  MappingView view;
-  std::vector<Mapping> merged;
-  std::vector<std::size_t> merged_of(mappings.size());
-  for (std::size_t i = 0; i < mappings.size(); ++i) {
-    const Mapping& m = mappings[i];
-    if (!merged.empty()) {
-      Mapping& last = merged.back();
-      const bool adjacent = !(!last.file.empty() && !m.file.empty() && last.file != m.file) &&
-                            !(!last.build_id.empty() && !m.build_id.empty() && last.build_id != m.build_id) &&
-                            last.limit == m.start &&
-                            !(last.offset != 0 && m.offset != 0 && last.offset + (last.limit - last.start) != m.offset);
-      if (i > 0 && adjacent) {
-        last.limit = m.limit;
-        if (!m.file.empty()) last.file = m.file;
-        if (!m.build_id.empty()) last.build_id = m.build_id;
-        merged_of[i] = merged.size() - 1;
-        continue;
-      }
-    }
-    merged_of[i] = merged.size();
-    merged.push_back(m);
-  }
-  for (std::size_t i = 0; i < merged.size(); ++i) {
-    std::string file = merged[i].file;
-    for (std::size_t at; (at = file.find("(deleted)")) != std::string::npos;) file.erase(at, 9);
-    file = trim_space(file);
-    if (file.empty() || looks_like_library(file) || file[0] == '[') continue;
-    std::swap(merged[0], merged[i]);
-    for (std::size_t& index : merged_of) {
-      if (index == i) {
-        index = 0;
-      } else if (index == 0) {
-        index = i;
-      }
-    }
-    break;
-  }
-  for (std::size_t i = 0; i < mappings.size(); ++i) view.file_of.push_back(merged[merged_of[i]].file);
-  if (!merged.empty()) view.main = merged[0];
-  return view;
 }
 
 struct Edge {
@@ -335,11 +270,25 @@ std::string percentage(std::int64_t value, std::int64_t total) {
 }
 
 std::string top_report(const Profile& profile, const TopOptions& options) {
-  const std::size_t index = options.sample_index == kNone ? default_sample_index(profile) : options.sample_index;
-  const ValueType& type = profile.sample_types.at(index);
+  std::vector<std::string> warnings;
+  return top_report(profile, options, warnings);
+}
 
+std::string top_report(const Profile& unfiltered, const TopOptions& options, std::vector<std::string>& warnings) {
+  const std::size_t index = options.sample_index == kNone ? default_sample_index(unfiltered) : options.sample_index;
+  const ValueType& type = unfiltered.sample_types.at(index);
+
+  // pprof computes the report's total before applying -focus/-ignore, so
+  // percentages stay relative to the whole profile.
   std::int64_t total = 0;
-  for (const Sample& sample : profile.samples) total += abs64(sample.values[index]);
+  for (const Sample& sample : unfiltered.samples) total += abs64(sample.values[index]);
+  std::optional<Profile> filtered;
+  if (!options.filter.empty()) {
+    filtered = unfiltered;
+    const NameFilterMatches matches = filter_samples_by_name(*filtered, options.filter);
+    for (std::string& warning : name_filter_warnings(options.filter, matches)) warnings.push_back(std::move(warning));
+  }
+  const Profile& profile = filtered ? *filtered : unfiltered;
 
   GraphBuilder builder(profile, index);
   std::vector<std::size_t> graph = builder.build(nullptr);
@@ -428,6 +377,7 @@ std::string top_report(const Profile& profile, const TopOptions& options) {
     }
     line("Duration: " + duration + ", Total samples = " + format(total) + " " + ratio);
   }
+  for (const std::string& filter_line : active_filter_lines(options.filter)) line(filter_line);
   std::int64_t flat_sum = 0;
   for (std::size_t n : graph) flat_sum += builder.node(n).flat;
   line("Showing nodes accounting for " + format(flat_sum) + ", " + trim_space(percentage(flat_sum, total)) + " of " +

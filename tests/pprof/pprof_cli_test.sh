@@ -2,8 +2,7 @@
 # End-to-end tests of `netinspect pprof`: top/folded through the CLI against
 # the go1.19 goldens, `go tool pprof` itself when installed, extract against
 # the netstack documentation's shell loop (when jq is installed), a hostile
-# snapshot, bad profiles, the flame SVG (and a Chromium screenshot when
-# chromium is installed).
+# snapshot, bad profiles, --focus/--ignore against go1.19 goldens.
 # Usage: pprof_cli_test.sh NETINSPECT TESTS_DATA_DIR
 set -u
 NI=$(realpath "$1")
@@ -34,6 +33,46 @@ diff <("$NI" pprof top --sample-index alloc_objects "$heap" | after_time) \
      <(after_time < "$PP/generated-go1.19/go.heap.go1.19-top-sample_index-alloc_objects.txt") > /dev/null \
   && pass "top --sample-index alloc_objects" || fail "top --sample-index alloc_objects"
 
+# --- --focus/--ignore against go tool pprof goldens (tests/pprof/filters) ------
+ni_args() {  # go tool pprof's flags -> ours
+  local a out=()
+  for a in "$@"; do
+    case $a in
+      -focus=*) out+=(--focus "${a#-focus=}") ;;
+      -ignore=*) out+=(--ignore "${a#-ignore=}") ;;
+      -cum) out+=(--cum) ;;
+      -nodecount=*) out+=(--nodecount "${a#-nodecount=}") ;;
+      -sample_index=*) out+=(--sample-index "${a#-sample_index=}") ;;
+      *) echo "ni_args: unmapped $a" >&2; return 1 ;;
+    esac
+  done
+  [ ${#out[@]} -eq 0 ] || printf '%s\0' "${out[@]}"
+}
+FILTERS=$(dirname "$(realpath "$0")")/filters
+filter_count=0
+while IFS=$'\t' read -r golden profile args; do
+  read -ra go_args <<< "$args"
+  mapfile -d '' ours < <(ni_args "${go_args[@]}")
+  if diff <("$NI" pprof top "${ours[@]}" "$DATA/$profile" 2> /dev/null | after_time) \
+          <(after_time < "$FILTERS/$golden") > "$T/diff"; then
+    filter_count=$((filter_count + 1))
+  else
+    fail "top $args $(basename "$profile") ($golden)"; head -20 "$T/diff"
+  fi
+done < "$FILTERS/cases.tsv"
+[ $filter_count -ge 45 ] && pass "top --focus/--ignore == go1.19 goldens ($filter_count cases)" \
+  || fail "filter goldens: only $filter_count cases matched"
+"$NI" pprof top --focus nomatchxyz "$heap" > /dev/null 2> "$T/err"
+[ $? -eq 0 ] && grep -q ': Focus expression matched no samples$' "$T/err" && pass "--focus matching nothing: warning, exit 0" \
+  || fail "--focus matching nothing"
+"$NI" pprof top --ignore '(' "$heap" > /dev/null 2> "$T/err"
+[ $? -eq 2 ] && grep -q "invalid --ignore regular expression '('" "$T/err" && pass "invalid --ignore -> exit 2" \
+  || { fail "invalid --ignore -> exit 2"; cat "$T/err"; }
+# folded --focus keeps exactly the unfiltered stacks that have a matching frame.
+"$NI" pprof folded --focus 'runtime\.' --ignore 'Mutex' "$PP/generated-go1.19/go.cpu.pb.gz" > "$T/f1"
+"$NI" pprof folded "$PP/generated-go1.19/go.cpu.pb.gz" | grep 'runtime\.' | grep -v Mutex > "$T/f2"
+[ -s "$T/f1" ] && cmp -s "$T/f1" "$T/f2" && pass "folded --focus/--ignore" || fail "folded --focus/--ignore"
+
 # --- profiles read straight out of a snapshot --------------------------------
 SNAP=$PP/generated-go1.19/synthetic_inspect_pprof.json
 "$NI" pprof top "$SNAP#pprof/now.inspect:heap" > "$T/top_embedded.txt" 2> "$T/err"
@@ -48,14 +87,12 @@ if command -v go > /dev/null 2>&1; then
   "$NI" pprof extract -o "$T/goprofiles" "$SNAP" "$DATA/synthetic_netstack2_inspect.json" > /dev/null 2>&1
   count=0
   for profile in $(find "$PP" -name '*.pb.gz' | sort) "$T"/goprofiles/*; do
-    for extra in "" "-cum" "-nodecount=3" "-sample_index=0"; do
-      want=$(HOME=$T/go PPROF_TMPDIR=$T/go go tool pprof -top $extra "$profile" 2> /dev/null | after_time)
-      case $extra in
-        -cum) ours=$("$NI" pprof top --cum "$profile" | after_time) ;;
-        -nodecount=3) ours=$("$NI" pprof top --nodecount 3 "$profile" | after_time) ;;
-        -sample_index=0) ours=$("$NI" pprof top --sample-index 0 "$profile" | after_time) ;;
-        *) ours=$("$NI" pprof top "$profile" | after_time) ;;
-      esac
+    for extra in "" "-cum" "-nodecount=3" "-sample_index=0" "-focus=runtime" "-ignore=runtime" \
+                 "-focus=main -ignore=alloc|gzip" "-focus=(?i)mutex|sync -cum" "-focus=proc\.go$" "-ignore=."; do
+      read -ra go_args <<< "$extra"
+      mapfile -d '' ni < <(ni_args "${go_args[@]}")
+      want=$(HOME=$T/go PPROF_TMPDIR=$T/go go tool pprof -top "${go_args[@]}" "$profile" 2> /dev/null | after_time)
+      ours=$("$NI" pprof top "${ni[@]}" "$profile" 2> /dev/null | after_time)
       if [ "$want" == "$ours" ]; then count=$((count + 1))
       else fail "go tool pprof -top $extra $(basename "$profile")"; diff <(echo "$want") <(echo "$ours") | head -20; fi
     done
@@ -197,26 +234,7 @@ fi
 [ $? -eq 0 ] && grep -q '"default_sample_type": "alloc_space"' "$T/list.json" && pass "list --json from stdin" \
   || fail "list --json from stdin"
 
-# --- flame --------------------------------------------------------------------------
-"$NI" pprof flame -o "$T/heap.svg" "$PP/google-pprof_report_sample.cpu.pb.gz"
-if [ $? -eq 0 ] && [ -s "$T/heap.svg" ]; then
-  rects=$(grep -o '<rect ' "$T/heap.svg" | wc -l)
-  # nodes = distinct prefixes of the folded stacks, plus the root
-  nodes=$("$NI" pprof folded "$PP/google-pprof_report_sample.cpu.pb.gz" | awk '{ sub(/ [0-9]+$/, ""); n = split($0, f, ";"); p = ""; for (i = 1; i <= n; i++) { p = p ";" f[i]; seen[p] = 1 } } END { print length(seen) + 1 }')
-  [ "$rects" -eq "$nodes" ] && pass "flame: $rects rects == $nodes nodes" || fail "flame: $rects rects != $nodes nodes"
-  if command -v xmllint > /dev/null; then xmllint --noout "$T/heap.svg" && pass "flame: well-formed (xmllint)" || fail "flame: xmllint"; fi
-  browser=$(command -v chromium || command -v chromium-browser || true)
-  if [ -n "$browser" ]; then
-    "$browser" --headless --no-sandbox --disable-gpu --screenshot="$T/shot.png" --window-size=1200,400 "file://$T/heap.svg" > /dev/null 2>&1
-    if [ -s "$T/shot.png" ] && [ "$(od -An -tx1 -j12 -N4 "$T/shot.png" | tr -d ' ')" == "49484452" ] && \
-       [ "$(gzip -c < "$T/shot.png" | wc -c)" -gt 2000 ]; then pass "flame: chromium screenshot non-blank"
-    else fail "flame: chromium screenshot"; fi
-  else
-    echo "skip: chromium not installed (screenshot test)"
-  fi
-else
-  fail "flame writes an SVG"
-fi
+# --- flame (the SVG itself: pprof_flame_test.sh, pprof_chromium_test.sh) --------
 "$NI" pprof flame "$heap" > /dev/null 2>&1; [ $? -eq 2 ] && pass "flame without -o -> exit 2" || fail "flame without -o"
 
 # --- usage ---------------------------------------------------------------------------

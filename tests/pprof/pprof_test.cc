@@ -272,3 +272,80 @@ TEST(PprofExtract, NeverFollowsSymlinksNorOverwrites) {
   EXPECT_EQ(files, 2u);  // no temporary file left behind
   fs::remove_all(dir);
 }
+
+// --focus/--ignore: `top` against go tool pprof -focus/-ignore goldens
+// (tests/pprof/filters/cases.tsv: golden, profile under tests/data, go args).
+TEST(PprofFilter, TopMatchesGoToolPprofGoldens) {
+  const std::string dir = NI_PPROF_FILTER_GOLDENS;
+  std::istringstream cases(read_file(dir + "/cases.tsv"));
+  std::size_t checked = 0;
+  for (std::string line; std::getline(cases, line);) {
+    std::istringstream fields(line);
+    std::string golden, profile_path, args;
+    std::getline(fields, golden, '\t');
+    std::getline(fields, profile_path, '\t');
+    std::getline(fields, args);
+    pp::TopOptions options;
+    std::istringstream words(args);
+    for (std::string word; words >> word;) {
+      if (word.rfind("-focus=", 0) == 0) {
+        options.filter.focus = word.substr(7);
+      } else if (word.rfind("-ignore=", 0) == 0) {
+        options.filter.ignore = word.substr(8);
+      } else if (word == "-cum") {
+        options.cum = true;
+      } else if (word.rfind("-nodecount=", 0) == 0) {
+        options.node_count = std::stoul(word.substr(11));
+      } else {
+        ADD_FAILURE() << "unmapped argument " << word;
+      }
+    }
+    const pp::Profile profile = pp::decode_profile(read_file(kData + "/../" + profile_path));
+    EXPECT_EQ(after_time_line(pp::top_report(profile, options)), after_time_line(read_file(dir + "/" + golden)))
+        << golden << ": " << args;
+    ++checked;
+  }
+  EXPECT_GE(checked, 45u);
+}
+
+TEST(PprofFilter, KeepsSamplesByFunctionFileOrBinary) {
+  pp::Profile profile;
+  profile.sample_types = {{"samples", "count"}};
+  profile.mappings = {{1, 0x1000, 0x2000, 0, "/usr/bin/netstack", ""}};
+  profile.functions = {{1, "main.run", "", "/src/main.go", 0}, {2, "runtime.gopark", "", "/go/proc.go", 0}};
+  profile.locations = {{1, 0, 0x1100, {{0, 10}}}, {2, pp::kNone, 0x1200, {{1, 20}}}, {3, pp::kNone, 0x1300, {}}};
+  profile.samples = {{{0}, {1}}, {{1, 0}, {2}}, {{2}, {4}}, {{}, {8}}};
+  auto kept_values = [&](const pp::NameFilter& filter, pp::NameFilterMatches* matches = nullptr) {
+    pp::Profile copy = profile;
+    const pp::NameFilterMatches m = pp::filter_samples_by_name(copy, filter);
+    if (matches != nullptr) *matches = m;
+    std::int64_t sum = 0;
+    for (const pp::Sample& sample : copy.samples) sum += sample.values[0];
+    return sum;
+  };
+  EXPECT_EQ(kept_values({}), 15);                            // no filter: nothing removed
+  EXPECT_EQ(kept_values({"gopark", ""}), 2);                 // function name
+  EXPECT_EQ(kept_values({"main\\.go$", ""}), 3);             // source file name
+  EXPECT_EQ(kept_values({"netstack", ""}), 3);               // binary (mapping) file
+  EXPECT_EQ(kept_values({"", "runtime"}), 1 + 4);            // ignore; the empty stack goes too, as in pprof
+  EXPECT_EQ(kept_values({"main", "gopark"}), 1);             // focus and ignore
+  pp::NameFilterMatches matches;
+  EXPECT_EQ(kept_values({"nomatch", "nomatch"}, &matches), 0);
+  EXPECT_EQ(pp::name_filter_warnings({"nomatch", "nomatch"}, matches),
+            (std::vector<std::string>{"Focus expression matched no samples", "Ignore expression matched no samples"}));
+  EXPECT_TRUE(pp::name_filter_warnings({"main", ""}, {true, false}).empty());
+}
+
+TEST(PprofFilter, InvalidExpressionsAndHeaderLines) {
+  EXPECT_NO_THROW(pp::check_name_filter({"(?i)runtime\\.(mcall|park)", "^x$"}));
+  try {
+    pp::check_name_filter({"", "a("});
+    ADD_FAILURE() << "no error";
+  } catch (const pp::PprofError& error) {
+    EXPECT_EQ(std::string(error.what()).rfind("invalid --ignore regular expression 'a(': ", 0), 0u) << error.what();
+  }
+  EXPECT_TRUE(pp::active_filter_lines({}).empty());
+  EXPECT_EQ(pp::active_filter_lines({"a", "b"}), (std::vector<std::string>{"Active filters:", "   focus=a", "   ignore=b"}));
+  const std::string long_focus(100, 'x');
+  EXPECT_EQ(pp::active_filter_lines({long_focus, ""})[1], "   focus=" + std::string(74, 'x') + "\xe2\x80\xa6");
+}
