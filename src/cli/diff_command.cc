@@ -1,12 +1,18 @@
 // `netinspect diff`: what changed between snapshots (see --help and docs/diff.md).
+#include <cerrno>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "capture/capture.h"
 #include "cli/commands.h"
 #include "cli/view_common.h"
 #include "diagnose/diff.h"
+#include "diagnose/snapshot_info.h"
 
 namespace netinspect::cli {
 
@@ -15,6 +21,8 @@ namespace {
 constexpr const char* kHelp =
     "Usage: netinspect diff [options] A B\n"
     "       netinspect diff [options] DIR      (consecutive pairs, in name order)\n"
+    "       netinspect diff [options] --live-interval SECONDS\n"
+    "       netinspect diff [options] A --live  (a saved snapshot against this host now)\n"
     "\n"
     "What changed between two netstack snapshots: counters (old, new, delta and\n"
     "rate per second from the entries' metadata.timestamp), sockets opened,\n"
@@ -23,10 +31,17 @@ constexpr const char* kHelp =
     "addresses, MTU, DHCP state, traffic), routes added, removed or changed.\n"
     "With more than two snapshots (a directory from `netinspect snapshot\n"
     "--interval`), each snapshot is compared with the one before it.\n"
+    "A snapshot .zip's annotations.json and metadata.json (build, device)\n"
+    "are shown above the table.\n"
     "\n"
     "Options:\n"
     "      --all                 also list what did not change (change \"same\")\n"
-    "      --exit-code           exit 1 when anything changed\n";
+    "      --exit-code           exit 1 when anything changed\n"
+    "      --live                a SOURCE: this host's network stack, captured\n"
+    "                            when its turn comes (in SOURCE order)\n"
+    "      --live-interval SECONDS\n"
+    "                            capture this host twice, SECONDS apart (0 to\n"
+    "                            86400, fractions allowed), and diff the two\n";
 
 constexpr const char* kExit =
     "Exit status:\n"
@@ -38,7 +53,9 @@ constexpr const char* kExamples =
     "Examples:\n"
     "  netinspect diff before.json after.json\n"
     "  netinspect diff --json --exit-code before.zip after.zip\n"
-    "  netinspect diff snapshots/\n";
+    "  netinspect diff snapshots/\n"
+    "  netinspect diff --live-interval 5\n"
+    "  netinspect diff --exit-code baseline.json --live\n";
 
 const std::vector<Column> kColumns = {
     {"kind", "KIND", false, false, false},     {"change", "CHANGE", false, false, false},
@@ -47,6 +64,21 @@ const std::vector<Column> kColumns = {
     {"delta", "DELTA", true, false, false},    {"rate", "PER SEC", true, false, false},
 };
 
+// Marks the place of `--live` among the SOURCEs (not a path anyone types).
+constexpr const char* kLiveSource = "\x01live";
+
+int capture_live(std::string_view command, const ViewOptions& options, const std::string& label,
+                 std::vector<netstack::Snapshot>& out) {
+  try {
+    netstack::LoadOptions load;
+    if (options.input.moniker) load.moniker = *options.input.moniker;
+    out.push_back(netstack::load_entries(capture_host_entries(command, options), label, load));
+    return 0;
+  } catch (const capture::CaptureError& error) {
+    return usage_error(command, std::string("live capture failed: ") + error.what());
+  }
+}
+
 }  // namespace
 
 int run_diff_command(int argc, char** argv) {
@@ -54,9 +86,10 @@ int run_diff_command(int argc, char** argv) {
   ViewOptions options;
   diagnose::DiffOptions diff_options;
   bool exit_code = false;
+  std::optional<double> live_interval;
   for (int i = 1; i < argc;) {
     std::string_view arg = argv[i];
-    std::string error;
+    std::string value, error;
     if (arg == "-h" || arg == "--help") {
       std::printf("%s%s%s\n%s\n%s", kHelp, kViewOptionsHelp, kInputOptionsHelp, kExit, kExamples);
       return 0;
@@ -71,14 +104,52 @@ int run_diff_command(int argc, char** argv) {
       ++i;
       continue;
     }
+    if (arg == "--live") {
+      options.sources.emplace_back(kLiveSource);
+      ++i;
+      continue;
+    }
+    if (take_value(argc, argv, i, "--live-interval", value, error)) {
+      if (!error.empty()) return usage_error(kCommand, error);
+      char* end = nullptr;
+      double seconds = std::strtod(value.c_str(), &end);
+      if (value.empty() || *end || !std::isfinite(seconds) || seconds < 0 || seconds > 86400)
+        return usage_error(kCommand, "--live-interval takes seconds (0 to 86400), not '" + value + "'");
+      live_interval = seconds;
+      continue;
+    }
     if (std::optional<int> rc = take_view_option_or_source(kCommand, argc, argv, i, options)) return *rc;
   }
-  if (options.sources.empty()) return usage_error(kCommand, "needs two snapshots, or a directory of them (see --help)");
 
   std::vector<netstack::Snapshot> snapshots;
-  if (int rc = load_snapshots(kCommand, options, snapshots); rc != 0) return rc;
+  if (live_interval) {
+    if (!options.sources.empty()) return usage_error(kCommand, "--live-interval captures this host; it takes no SOURCE");
+    if (int rc = capture_live(kCommand, options, "live capture 1", snapshots); rc != 0) return rc;
+    sleep_seconds(*live_interval);
+    if (int rc = capture_live(kCommand, options, "live capture 2", snapshots); rc != 0) return rc;
+  } else {
+    if (options.sources.empty())
+      return usage_error(kCommand, "needs two snapshots, a directory of them, or --live-interval (see --help)");
+    // In SOURCE order: each file or directory, or a live capture for --live.
+    ViewOptions one = options;
+    for (const std::string& source : options.sources) {
+      if (source == kLiveSource) {
+        if (int rc = capture_live(kCommand, options, "live capture of this host", snapshots); rc != 0) return rc;
+        continue;
+      }
+      one.sources = {source};
+      if (int rc = load_snapshots(kCommand, one, snapshots); rc != 0) return rc;
+    }
+  }
   if (snapshots.size() < 2) return usage_error(kCommand, "needs at least two snapshots, got " + std::to_string(snapshots.size()));
 
+  std::string out;
+  if (options.format == OutputFormat::Table) {
+    for (const netstack::Snapshot& snapshot : snapshots) {
+      std::string about = diagnose::describe(diagnose::read_snapshot_info(snapshot.label, options.input.open));
+      if (!about.empty()) out += "# " + snapshot.label + ": " + about + "\n";
+    }
+  }
   std::vector<Block> blocks;
   bool changed = false;
   for (std::size_t k = 1; k < snapshots.size(); ++k) {
@@ -89,7 +160,6 @@ int run_diff_command(int argc, char** argv) {
     }
     blocks.push_back(std::move(block));
   }
-  std::string out;
   write_blocks(kColumns, keys_of(diagnose::to_json(diagnose::Change{})), std::move(blocks), options, out);
   int rc = write_stdout(kCommand, out);
   if (rc == 0 && exit_code && changed) return 1;

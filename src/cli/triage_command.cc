@@ -1,15 +1,22 @@
 // `netinspect triage`: known bad signs in a snapshot, from Fuchsia `.triage`
 // configs and the built-in netstack rules (see --help and docs/triage.md).
+#include <cerrno>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "capture/capture.h"
 #include "cli/commands.h"
 #include "cli/view_common.h"
+#include "diagnose/json5.h"
+#include "diagnose/snapshot_info.h"
 #include "diagnose/triage.h"
 #include "json/parse.h"
 #include "json/write.h"
@@ -21,19 +28,40 @@ namespace {
 
 constexpr const char* kHelp =
     "Usage: netinspect triage [options] [SOURCE...]\n"
+    "       netinspect triage --live-interval SECONDS [options]\n"
     "       netinspect triage --test FILE.triage...\n"
+    "       netinspect triage --list-rules [--config FILE] [--set NAME=VALUE]\n"
     "\n"
     "Runs triage rules over each snapshot and prints the findings: severity,\n"
     "rule, a one-line hint, and the evidence (each selector and its value).\n"
     "The built-in netstack rules (share/triage/netstack.triage, compiled in,\n"
-    "plus native checks of sockets, NICs, routes, DHCP, health and timed-out\n"
-    "entries) run unless --no-builtin is given. Configs use Fuchsia's `.triage`\n"
-    "format (JSON5 with select, eval, act and test sections); see docs/triage.md.\n"
+    "plus native checks of sockets, NICs, routes, DHCP, health, timed-out\n"
+    "entries and socket-option outliers) run unless --no-builtin is given.\n"
+    "Configs use Fuchsia's `.triage` format (JSON5 with select, eval, act and\n"
+    "test sections); see docs/triage.md.\n"
+    "\n"
+    "With two or more SOURCEs (or a directory of snapshots from `netinspect\n"
+    "snapshot --interval`), they are read as a series of one device in that\n"
+    "order, and the rules over consecutive pairs also run (UDP unknown-port\n"
+    "errors growing faster than received datagrams); their findings go with\n"
+    "the later snapshot. A snapshot .zip's annotations.json feeds Annotation()\n"
+    "and, with metadata.json, names the build and device above the table.\n"
     "\n"
     "Options:\n"
     "      --config FILE         also run this .triage config (repeatable; its\n"
     "                            namespace is the file's base name)\n"
     "      --no-builtin          only the --config rules\n"
+    "      --set NAME=VALUE      override a threshold (repeatable): an eval of a\n"
+    "                            config (netstack::dropped_limit=10, or just\n"
+    "                            dropped_limit when one config has it) or a\n"
+    "                            native one (close_wait_limit=5)\n"
+    "      --thresholds FILE     overrides from a JSON5 file: {NAME: VALUE, ...}\n"
+    "                            (applied before --set)\n"
+    "      --list-rules          list every rule with its trigger, hint and\n"
+    "                            thresholds (value and default); no SOURCE read\n"
+    "      --live-interval SECONDS\n"
+    "                            capture this host twice, SECONDS apart, and\n"
+    "                            triage the pair (single and pair rules)\n"
     "      --test FILE           run the `test` section of a config (repeatable)\n"
     "                            and report each trial; exit 1 when one fails\n";
 
@@ -46,9 +74,13 @@ constexpr const char* kExit =
 
 constexpr const char* kExamples =
     "Examples:\n"
-    "  netinspect triage inspect.json\n"
+    "  netinspect triage                       # this host, live\n"
     "  netinspect triage --json snapshot.zip\n"
+    "  netinspect triage before.json after.json\n"
+    "  netinspect triage --live-interval 5\n"
+    "  netinspect triage --set dropped_limit=100 --set close_wait_limit=3 inspect.json\n"
     "  netinspect triage --config my.triage --no-builtin inspect.json\n"
+    "  netinspect triage --list-rules\n"
     "  netinspect triage --test my.triage\n";
 
 const std::vector<Column> kColumns = {
@@ -56,6 +88,14 @@ const std::vector<Column> kColumns = {
     {"rule", "RULE", false, false, false},
     {"message", "HINT", false, true, false},
     {"evidence_text", "EVIDENCE", false, true, false},
+};
+
+const std::vector<Column> kRuleColumns = {
+    {"name", "RULE", false, false, false},
+    {"type", "TYPE", false, false, false},
+    {"trigger", "TRIGGER", false, true, false},
+    {"thresholds_text", "THRESHOLDS (DEFAULT)", false, true, false},
+    {"hint", "HINT", false, true, false},
 };
 
 int config_error(const std::string& what) { return usage_error("triage", what); }
@@ -78,23 +118,29 @@ std::string namespace_of(const std::string& path) {
   return stem;
 }
 
-std::optional<std::int64_t> latest_timestamp(const std::vector<json::Value>& entries) {
-  std::optional<std::int64_t> latest;
-  for (const json::Value& entry : entries) {
-    json::Value t = entry.get("metadata").get("timestamp");
-    if (t.is_number() && (!latest || t.as_number() > static_cast<double>(*latest)))
-      latest = static_cast<std::int64_t>(t.as_number());
-  }
-  return latest;
+// A --thresholds file's value as the text --set takes.
+std::optional<std::string> override_text(const json::Value& value) {
+  if (value.is_number()) return json::to_json(value);
+  if (value.is_bool()) return value.truthy() ? "True()" : "False()";
+  if (value.is_string()) return value.as_string();
+  return std::nullopt;
 }
+
+struct Input {
+  std::string label;
+  std::vector<json::Value> entries;
+  diagnose::SnapshotInfo info;
+};
 
 }  // namespace
 
 int run_triage_command(int argc, char** argv) {
   constexpr std::string_view kCommand = "triage";
   ViewOptions options;
-  std::vector<std::string> config_paths, test_paths;
-  bool builtin = true;
+  std::vector<std::string> config_paths, test_paths, threshold_paths;
+  std::vector<std::pair<std::string, std::string>> sets;
+  bool builtin = true, list_rules = false;
+  std::optional<double> live_interval;
   for (int i = 1; i < argc;) {
     std::string_view arg = argv[i];
     std::string value, error;
@@ -107,18 +153,41 @@ int run_triage_command(int argc, char** argv) {
       ++i;
       continue;
     }
-    if (take_value(argc, argv, i, "--config", value, error)) {
-      if (!error.empty()) return usage_error(kCommand, error);
-      config_paths.push_back(value);
+    if (arg == "--list-rules") {
+      list_rules = true;
+      ++i;
       continue;
     }
-    if (take_value(argc, argv, i, "--test", value, error)) {
+    bool taken = false;
+    for (auto [name, list] : {std::pair{"--config", &config_paths}, std::pair{"--test", &test_paths},
+                              std::pair{"--thresholds", &threshold_paths}}) {
+      if (taken || !take_value(argc, argv, i, name, value, error)) continue;
       if (!error.empty()) return usage_error(kCommand, error);
-      test_paths.push_back(value);
+      list->push_back(value);
+      taken = true;
+    }
+    if (taken) continue;
+    if (take_value(argc, argv, i, "--set", value, error)) {
+      if (!error.empty()) return usage_error(kCommand, error);
+      auto eq = value.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == value.size())
+        return usage_error(kCommand, "--set takes NAME=VALUE, not '" + value + "'");
+      sets.emplace_back(value.substr(0, eq), value.substr(eq + 1));
+      continue;
+    }
+    if (take_value(argc, argv, i, "--live-interval", value, error)) {
+      if (!error.empty()) return usage_error(kCommand, error);
+      char* end = nullptr;
+      double seconds = std::strtod(value.c_str(), &end);
+      if (value.empty() || *end || !std::isfinite(seconds) || seconds < 0 || seconds > 86400)
+        return usage_error(kCommand, "--live-interval takes seconds (0 to 86400), not '" + value + "'");
+      live_interval = seconds;
       continue;
     }
     if (std::optional<int> rc = take_view_option_or_source(kCommand, argc, argv, i, options)) return *rc;
   }
+  if (live_interval && !options.sources.empty())
+    return usage_error(kCommand, "--live-interval captures this host; it takes no SOURCE");
 
   auto load = [&](const std::vector<std::string>& paths, std::vector<diagnose::Config>& out) -> int {
     for (const std::string& path : paths) {
@@ -164,48 +233,106 @@ int run_triage_command(int argc, char** argv) {
   }
   if (int rc = load(config_paths, configs); rc != 0) return rc;
 
-  // Each snapshot's entries: all of them (configs may select any component).
-  std::vector<std::pair<std::string, std::vector<json::Value>>> inputs;
-  if (options.sources.empty()) {
-    std::fprintf(stderr, "netinspect triage: no SOURCE given: triaging the bundled sample snapshot\n");
-    json::Value all = json::parse(netstack::bundled_sample_text());
-    inputs.emplace_back("bundled sample", all.is_array() ? all.as_array() : json::Array{all});
-  } else {
-    std::vector<std::string> paths;
-    try {
-      paths = source::expand_paths(options.sources, options.input.open);
-    } catch (const source::SourceError& error) {
-      return usage_error(kCommand, error.what());
-    }
-    for (const std::string& path : paths) {
-      std::vector<json::Value> entries;
+  diagnose::NativeThresholds thresholds;
+  try {
+    for (const std::string& path : threshold_paths) {
+      std::string text, error;
+      if (!read_file(path, text, error)) return config_error(error);
+      json::Value root;
       try {
-        auto stream = source::open_entries(path, options.input.open);
-        source::Entry entry;
-        while (stream->next(entry)) entries.push_back(source::parse_entry(*stream, entry));
-      } catch (const source::SourceError& error) {
-        return usage_error(kCommand, error.what());
-      } catch (const json::ParseError& error) {
-        return usage_error(kCommand, (path == "-" ? std::string("<stdin>") : path) + ": " + error.what());
+        root = diagnose::parse_json5(text);
+      } catch (const diagnose::Json5Error& e) {
+        return config_error(path + ": bad JSON5: " + e.what());
       }
-      inputs.emplace_back(path == "-" ? "<stdin>" : path, std::move(entries));
+      if (!root.is_object()) return config_error(path + ": a thresholds file is an object {NAME: VALUE, ...}");
+      for (const auto& [name, value] : root.as_object()) {
+        std::optional<std::string> text_value = override_text(value);
+        if (!text_value) return config_error(path + ": " + name + ": a threshold is a number, boolean or expression");
+        diagnose::apply_override(configs, thresholds, name, *text_value, path);
+      }
+    }
+    for (const auto& [name, value] : sets) diagnose::apply_override(configs, thresholds, name, value, "--set");
+  } catch (const diagnose::ConfigError& e) {
+    return config_error(e.what());
+  }
+
+  if (list_rules) {
+    std::vector<json::Value> rows;
+    for (const diagnose::RuleInfo& rule : diagnose::describe_rules(configs, thresholds, builtin)) {
+      json::Object o;
+      o.set("name", json::Value::string(rule.config + "::" + rule.rule));
+      o.set("config", json::Value::string(rule.config));
+      o.set("rule", json::Value::string(rule.rule));
+      o.set("type", json::Value::string(rule.type));
+      o.set("trigger", json::Value::string(rule.trigger));
+      o.set("hint", json::Value::string(rule.hint));
+      json::Array list;
+      std::string text;
+      for (const diagnose::Threshold& t : rule.thresholds) {
+        json::Object item;
+        item.set("name", json::Value::string(t.name));
+        item.set("value", json::Value::string(t.value));
+        item.set("default", json::Value::string(t.default_value));
+        list.push_back(json::Value::object(std::move(item)));
+        text += (text.empty() ? "" : ", ") + t.name.substr(t.name.find("::") + 2) + "=" + t.value +
+                (t.value == t.default_value ? "" : " (" + t.default_value + ")");
+      }
+      o.set("thresholds", json::Value::array(std::move(list)));
+      if (options.format == OutputFormat::Table) o.set("thresholds_text", json::Value::string(text));
+      rows.push_back(json::Value::object(std::move(o)));
+    }
+    std::string out;
+    std::vector<std::string> keys = rows.empty() ? std::vector<std::string>{} : keys_of(rows[0]);
+    write_blocks(kRuleColumns, keys, {Block{"rules", std::move(rows)}}, options, out);
+    return write_stdout(kCommand, out);
+  }
+
+  // Each snapshot's entries: all of them (configs may select any component).
+  std::vector<Input> inputs;
+  if (live_interval) {
+    for (const char* label : {"live capture 1", "live capture 2"}) {
+      if (!inputs.empty()) sleep_seconds(*live_interval);
+      try {
+        inputs.push_back({label, capture_host_entries(kCommand, options), {}});
+      } catch (const capture::CaptureError& error) {
+        return usage_error(kCommand, std::string("live capture failed: ") + error.what());
+      }
+    }
+  } else {
+    std::vector<EntrySet> sets;
+    if (int rc = load_entry_sets(kCommand, options, sets); rc != 0) return rc;
+    for (EntrySet& set : sets) {
+      diagnose::SnapshotInfo info;
+      if (!set.path.empty()) info = diagnose::read_snapshot_info(set.path, options.input.open);
+      inputs.push_back({std::move(set.label), std::move(set.entries), std::move(info)});
     }
   }
 
   bool warned = false;
   std::vector<Block> blocks;
-  for (auto& [label, entries] : inputs) {
+  std::string out;
+  std::optional<netstack::Snapshot> previous;
+  for (Input& input : inputs) {
+    if (options.format == OutputFormat::Table) {
+      std::string about = diagnose::describe(input.info);
+      if (!about.empty()) out += "# " + input.label + ": " + about + "\n";
+    }
     diagnose::Data data;
-    data.now_ns = latest_timestamp(entries);
-    data.entries = std::move(entries);
+    data.now_ns = diagnose::latest_timestamp(input.entries);
+    data.entries = std::move(input.entries);
+    data.annotations = input.info.annotations.is_object() ? input.info.annotations : json::Value::object();
     std::vector<diagnose::Finding> findings = diagnose::evaluate(configs, data);
     if (builtin) {
       netstack::LoadOptions load_options;
       if (options.input.moniker) load_options.moniker = *options.input.moniker;
-      netstack::Snapshot snapshot = netstack::load_entries(data.entries, label, load_options);
-      for (diagnose::Finding& f : diagnose::native_findings(snapshot)) findings.push_back(std::move(f));
+      netstack::Snapshot snapshot = netstack::load_entries(data.entries, input.label, load_options);
+      for (diagnose::Finding& f : diagnose::native_findings(snapshot, thresholds)) findings.push_back(std::move(f));
+      if (previous)
+        for (diagnose::Finding& f : diagnose::pair_findings(*previous, snapshot, thresholds))
+          findings.push_back(std::move(f));
+      previous = std::move(snapshot);
     }
-    Block block{label, {}};
+    Block block{input.label, {}};
     for (const diagnose::Finding& f : findings) {
       warned |= f.severity == "warning";
       json::Value row = diagnose::to_json(f);
@@ -219,7 +346,6 @@ int run_triage_command(int argc, char** argv) {
     }
     blocks.push_back(std::move(block));
   }
-  std::string out;
   write_blocks(kColumns, keys_of(diagnose::to_json(diagnose::Finding{})), std::move(blocks), options, out);
   int rc = write_stdout(kCommand, out);
   if (rc == 0 && warned) return 1;

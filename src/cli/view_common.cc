@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <set>
 
 #include "capture/capture.h"
@@ -107,6 +108,36 @@ std::optional<int> take_view_option_or_source(std::string_view command, int argc
   return std::nullopt;
 }
 
+namespace {
+
+void note_bundled_sample(std::string_view command, const std::string& why_not_live) {
+  std::fprintf(stderr, "netinspect %.*s: no SOURCE given (%s): using the bundled sample snapshot\n",
+               static_cast<int>(command.size()), command.data(), why_not_live.c_str());
+}
+
+std::string source_label(const std::string& path) { return path == "-" ? std::string("<stdin>") : path; }
+
+}  // namespace
+
+std::vector<json::Value> capture_host_entries(std::string_view command, const ViewOptions& options) {
+  capture::CaptureOptions capture_options;
+  if (options.input.moniker) capture_options.moniker = *options.input.moniker;
+  std::vector<std::string> notices;
+  std::vector<json::Value> entries = capture::capture_entries(capture_options, &notices);
+  for (const std::string& notice : notices) {
+    std::fprintf(stderr, "netinspect %.*s: %s\n", static_cast<int>(command.size()), command.data(), notice.c_str());
+  }
+  return entries;
+}
+
+void sleep_seconds(double seconds) {
+  timespec delay{};
+  delay.tv_sec = static_cast<time_t>(seconds);
+  delay.tv_nsec = static_cast<long>((seconds - static_cast<double>(delay.tv_sec)) * 1e9);
+  while (nanosleep(&delay, &delay) != 0 && errno == EINTR) {
+  }
+}
+
 int load_snapshots(std::string_view command, const ViewOptions& options, std::vector<netstack::Snapshot>& out,
                    bool note_sample, bool* used_sample) {
   netstack::LoadOptions load;
@@ -116,24 +147,13 @@ int load_snapshots(std::string_view command, const ViewOptions& options, std::ve
     std::string why_not_live = "--sample given";
     if (!options.sample) {
       try {
-        capture::CaptureOptions capture_options;
-        if (options.input.moniker) capture_options.moniker = *options.input.moniker;
-        std::vector<std::string> notices;
-        std::vector<json::Value> entries = capture::capture_entries(capture_options, &notices);
-        for (const std::string& notice : notices) {
-          std::fprintf(stderr, "netinspect %.*s: %s\n", static_cast<int>(command.size()), command.data(),
-                       notice.c_str());
-        }
-        out.push_back(netstack::load_entries(entries, "live capture of this host", load));
+        out.push_back(netstack::load_entries(capture_host_entries(command, options), "live capture of this host", load));
         return 0;
       } catch (const capture::CaptureError& error) {
         why_not_live = std::string("live capture failed: ") + error.what();
       }
     }
-    if (note_sample) {
-      std::fprintf(stderr, "netinspect %.*s: no SOURCE given (%s): showing the bundled sample snapshot\n",
-                   static_cast<int>(command.size()), command.data(), why_not_live.c_str());
-    }
+    if (note_sample) note_bundled_sample(command, why_not_live);
     if (used_sample) *used_sample = true;
     out.push_back(netstack::load_bundled_sample(load));
     return 0;
@@ -150,8 +170,49 @@ int load_snapshots(std::string_view command, const ViewOptions& options, std::ve
     } catch (const source::SourceError& error) {
       return usage_error(command, error.what());
     } catch (const json::ParseError& error) {
-      return usage_error(command, (path == "-" ? std::string("<stdin>") : path) + ": " + error.what());
+      return usage_error(command, source_label(path) + ": " + error.what());
     }
+  }
+  return 0;
+}
+
+int load_entry_sets(std::string_view command, const ViewOptions& options, std::vector<EntrySet>& out,
+                    bool* used_sample) {
+  if (used_sample) *used_sample = false;
+  if (options.sources.empty()) {
+    std::string why_not_live = "--sample given";
+    if (!options.sample) {
+      try {
+        out.push_back({"live capture of this host", "", capture_host_entries(command, options)});
+        return 0;
+      } catch (const capture::CaptureError& error) {
+        why_not_live = std::string("live capture failed: ") + error.what();
+      }
+    }
+    note_bundled_sample(command, why_not_live);
+    if (used_sample) *used_sample = true;
+    json::Value all = json::parse(netstack::bundled_sample_text());
+    out.push_back({"bundled sample", "", all.is_array() ? all.as_array() : json::Array{all}});
+    return 0;
+  }
+  std::vector<std::string> paths;
+  try {
+    paths = source::expand_paths(options.sources, options.input.open);
+  } catch (const source::SourceError& error) {
+    return usage_error(command, error.what());
+  }
+  for (const std::string& path : paths) {
+    EntrySet set{source_label(path), path, {}};
+    try {
+      auto stream = source::open_entries(path, options.input.open);
+      source::Entry entry;
+      while (stream->next(entry)) set.entries.push_back(source::parse_entry(*stream, entry));
+    } catch (const source::SourceError& error) {
+      return usage_error(command, error.what());
+    } catch (const json::ParseError& error) {
+      return usage_error(command, set.label + ": " + error.what());
+    }
+    out.push_back(std::move(set));
   }
   return 0;
 }

@@ -57,6 +57,21 @@ int usage_error(std::string_view command, std::string_view message);
 int load_snapshots(std::string_view command, const ViewOptions& options, std::vector<netstack::Snapshot>& out,
                    bool note_sample = true, bool* used_sample = nullptr);
 
+// One SOURCE with every entry it holds, for commands whose rules or profiles
+// may read any component (triage, report); load_snapshots keeps netstack's only.
+struct EntrySet {
+  std::string label;
+  std::string path;  // as expanded; "" for a live capture or the bundled sample
+  std::vector<json::Value> entries;
+};
+// As load_snapshots (same default source and errors), keeping every entry.
+int load_entry_sets(std::string_view command, const ViewOptions& options, std::vector<EntrySet>& out,
+                    bool* used_sample = nullptr);
+// This host's live entries now (its notices on stderr). Throws capture::CaptureError.
+std::vector<json::Value> capture_host_entries(std::string_view command, const ViewOptions& options);
+// Sleeps whole and fractional seconds (the --live-interval of diff and triage).
+void sleep_seconds(double seconds);
+
 // With --strict: each of the snapshot's and the view's surprises, once.
 void report_surprises(std::string_view command, const ViewOptions& options, const netstack::Snapshot& snapshot,
                       const netstack::Surprises& view_surprises);

@@ -1,5 +1,6 @@
 #include "diagnose/diff.h"
 
+#include <cmath>
 #include <map>
 #include <set>
 #include <utility>
@@ -27,7 +28,8 @@ void add(Context& ctx, std::string kind, std::string change, std::string subject
          Value new_value) {
   Change c{std::move(kind), std::move(change), std::move(subject), std::move(field), old_value, new_value, {}, {}};
   c.delta = delta_of(old_value, new_value);
-  if (c.delta && ctx.seconds) c.rate = *c.delta / *ctx.seconds;
+  // Three decimals: timestamps are nanoseconds, but more digits only look precise.
+  if (c.delta && ctx.seconds) c.rate = std::round(*c.delta / *ctx.seconds * 1000.0) / 1000.0;
   ctx.out.push_back(std::move(c));
 }
 

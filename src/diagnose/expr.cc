@@ -502,9 +502,19 @@ class Evaluator {
       if (m.kind == Kind::Float) return Metric::integer(static_cast<std::int64_t>(m.f * static_cast<double>(unit->second)));
       return m.is_absent() ? m : Metric::problem(f + "() needs a number");
     }
-    // CountProperties / CountChildren need Inspect nodes, which selectors of
-    // properties never yield here.
-    return Metric::problem(f + "() is not supported by netinspect");
+    // CountChildren / CountProperties: the Nodes, or the other values, of
+    // what a selector picked (a single value counts as a vector of one).
+    Metric m = arg(0);
+    if (m.is_absent()) return m;
+    std::vector<Metric> items;
+    flatten(m, items);
+    std::int64_t nodes = 0, properties = 0;
+    for (const Metric& item : items) {
+      if (item.kind == Kind::Problem) return item;
+      if (item.kind == Kind::Node) ++nodes;
+      else if (item.kind != Kind::Missing) ++properties;
+    }
+    return Metric::integer(f == "CountChildren" ? nodes : properties);
   }
 
   Resolver& resolver_;
@@ -544,6 +554,7 @@ json::Value metric_to_json(const Metric& metric) {
     case Kind::Float: return json::Value::number(metric.f);
     case Kind::Bool: return json::Value::boolean(metric.b);
     case Kind::String: return json::Value::string(metric.s);
+    case Kind::Node: return json::Value::string(metric.s);
     case Kind::Vector: {
       json::Array items;
       for (const Metric& m : *metric.v) items.push_back(metric_to_json(m));
@@ -558,6 +569,7 @@ std::string metric_text(const Metric& metric) {
     case Kind::Missing: return "Missing(" + metric.s + ")";
     case Kind::Problem: return "Problem(" + metric.s + ")";
     case Kind::Lambda: return "Fn";
+    case Kind::Node: return "Node(" + metric.s + ")";
     case Kind::String: return "'" + metric.s + "'";
     default: return json::to_json(metric_to_json(metric));
   }

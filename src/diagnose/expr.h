@@ -5,6 +5,10 @@
 // Option Annotation SyslogHas KlogHas BootlogHas StringMatches Now True False
 // Nanos Micros Millis Seconds Minutes Hours Days CountProperties CountChildren.
 //
+// A selector without a property (`INSPECT:c:root/Sockets/*`) yields one Node
+// per selected node; CountChildren counts the Nodes of a vector,
+// CountProperties the other (property) values.
+//
 // A value is a Metric; a name that has no data evaluates to Missing, which
 // flows through arithmetic and comparisons, so a warning whose inputs are
 // absent simply does not fire.
@@ -27,7 +31,7 @@ struct Expr;
 struct Lambda;
 
 struct Metric {
-  enum class Kind { Int, Float, Bool, String, Vector, Lambda, Missing, Problem };
+  enum class Kind { Int, Float, Bool, String, Vector, Lambda, Missing, Problem, Node };
   Kind kind = Kind::Missing;
   std::int64_t i = 0;
   double f = 0;
@@ -45,6 +49,8 @@ struct Metric {
   }
   static Metric missing(std::string why) { Metric m; m.kind = Kind::Missing; m.s = std::move(why); return m; }
   static Metric problem(std::string why) { Metric m; m.kind = Kind::Problem; m.s = std::move(why); return m; }
+  // An Inspect node picked by a selector without a property; `s` is its name.
+  static Metric node(std::string name) { Metric m; m.kind = Kind::Node; m.s = std::move(name); return m; }
 
   bool is_number() const { return kind == Kind::Int || kind == Kind::Float; }
   bool is_absent() const { return kind == Kind::Missing || kind == Kind::Problem; }
@@ -54,7 +60,7 @@ struct Metric {
 
 // A JSON value as a Metric (numbers integral when they fit an int64).
 Metric metric_from_json(const json::Value& value);
-json::Value metric_to_json(const Metric& metric);  // Missing/Problem -> null
+json::Value metric_to_json(const Metric& metric);  // Missing/Problem -> null, Node -> its name
 std::string metric_text(const Metric& metric);     // for tables and messages
 
 struct Expr {

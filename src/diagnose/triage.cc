@@ -119,7 +119,8 @@ class SetResolver : public Resolver {
     const Config& c = *config->second;
     if (auto s = c.select.find(name); s != c.select.end()) {
       Metric m = fetch(s->second);
-      evidence.push_back({c.select_text.at(name), metric_to_json(m)});
+      // Absent selectors (the other netstack's layout) are no evidence.
+      if (!m.is_absent()) evidence.push_back({c.select_text.at(name), metric_to_json(m)});
       return m;
     }
     if (auto e = c.eval.find(name); e != c.eval.end()) return evaluate_in(ns, *e->second, evidence);
@@ -137,6 +138,11 @@ class SetResolver : public Resolver {
       if (payload.is_null()) payload = entry.get("contents");
       std::optional<json::Value> picked = inspect::select_payload(payload, {&selector});
       if (!picked) continue;
+      if (!selector.property) {
+        // A node selector: one Node per selected node (for CountChildren).
+        collect_nodes(*picked, selector.node_path.size(), "", found);
+        continue;
+      }
       inspect::for_each_property(*picked, [&](const std::vector<std::string>& path, const std::string& name) {
         json::Value node = *picked;
         for (const std::string& step : path) node = node.get(step);
@@ -146,6 +152,18 @@ class SetResolver : public Resolver {
     if (found.empty()) return Metric::missing("nothing selected");
     if (found.size() == 1) return found[0];
     return Metric::vector(std::move(found));
+  }
+
+  // The nodes `depth` levels below `node` in a pruned payload: exactly the
+  // ones the node path matched.
+  static void collect_nodes(const json::Value& node, std::size_t depth, const std::string& name,
+                            std::vector<Metric>& out) {
+    if (!inspect::is_node(node)) return;
+    if (depth == 0) {
+      out.push_back(Metric::node(name));
+      return;
+    }
+    for (const auto& [child_name, child] : node.as_object()) collect_nodes(child, depth - 1, child_name, out);
   }
 
   const Data& data_;
@@ -369,6 +387,16 @@ json::Value to_json(const Finding& finding) {
   }
   o.set("evidence", json::Value::array(std::move(evidence)));
   return json::Value::object(std::move(o));
+}
+
+std::optional<std::int64_t> latest_timestamp(const std::vector<json::Value>& entries) {
+  std::optional<std::int64_t> latest;
+  for (const json::Value& entry : entries) {
+    const json::Value t = entry.get("metadata").get("timestamp");
+    if (t.is_number() && (!latest || t.as_number() > static_cast<double>(*latest)))
+      latest = static_cast<std::int64_t>(t.as_number());
+  }
+  return latest;
 }
 
 }  // namespace netinspect::diagnose

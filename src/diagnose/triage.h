@@ -50,6 +50,7 @@ struct Config {
   std::map<std::string, ExprPtr> eval;
   std::vector<Action> actions;  // in file order
   std::vector<ConfigTest> tests;
+  std::map<std::string, std::string> defaults;  // eval name -> its text before apply_override
 };
 
 // Parses and checks one config (syntax, names, selectors, expressions,
@@ -72,6 +73,9 @@ struct Data {
   json::Value annotations;
   std::optional<std::int64_t> now_ns;
 };
+
+// The newest `metadata.timestamp` (ns) among entries: a snapshot's "now".
+std::optional<std::int64_t> latest_timestamp(const std::vector<json::Value>& entries);
 
 struct Evidence {
   std::string selector;  // "INSPECT:core/network/netstack:..." or "name = expression"
@@ -101,8 +105,47 @@ std::vector<TestOutcome> run_tests(const std::vector<Config>& configs);
 // express (per-socket states, per-NIC pairs of flags, route tables...).
 struct NativeThresholds {
   std::uint64_t socket_option_ratio = 100;  // MaxSocketOptionStats: max above ratio x median
+  std::uint64_t socket_option_min_calls = 1000;  // ... and at least this many calls
+  std::uint64_t close_wait_limit = 0;            // fires above this many CLOSE_WAIT sockets
+  std::uint64_t syn_sent_limit = 0;              // fires above this many SYN_SENT sockets
+  double unknown_port_growth_ratio = 1.0;        // series: unknown-port delta above ratio x received delta
 };
 std::vector<Finding> native_findings(const netstack::Snapshot& snapshot, const NativeThresholds& thresholds = {});
+
+// The rules that need two snapshots of one device (consecutive SOURCEs, a
+// snapshot series directory): UDP unknown-port errors growing faster than
+// received datagrams (`unknown_port_growth`). Empty when the counters are
+// absent, went backwards (a reboot) or did not move.
+std::vector<Finding> pair_findings(const netstack::Snapshot& before, const netstack::Snapshot& after,
+                                   const NativeThresholds& thresholds = {});
+
+// The namespace of the native rules, in findings and threshold names.
+inline constexpr std::string_view kNativeNamespace = "netstack_native";
+
+// What `triage --list-rules` shows: every rule, its trigger and hint, and
+// the thresholds it reads with their defaults and current values.
+struct Threshold {
+  std::string name;           // "netstack::dropped_limit", "netstack_native::close_wait_limit"
+  std::string default_value;  // as written in the config / the built-in default
+  std::string value;          // after overrides
+};
+struct RuleInfo {
+  std::string config, rule, type;  // type: "Warning", "Gauge", "native"
+  std::string trigger, hint;
+  std::vector<Threshold> thresholds;
+};
+std::vector<RuleInfo> describe_rules(const std::vector<Config>& configs, const NativeThresholds& native,
+                                     bool with_native = true);
+
+// Threshold overrides (`triage --set NAME=VALUE`, `--thresholds FILE`). NAME
+// is an eval of a loaded config ("netstack::dropped_limit", or just
+// "dropped_limit" when exactly one config defines it) or a native threshold
+// ("netstack_native::close_wait_limit" or "close_wait_limit"); VALUE is a
+// triage expression, a number for native thresholds. The eval's text before
+// the first override is kept in Config::defaults. Throws ConfigError
+// ("ORIGIN: NAME: what is wrong").
+void apply_override(std::vector<Config>& configs, NativeThresholds& native, const std::string& name,
+                    const std::string& value, const std::string& origin);
 
 json::Value to_json(const Finding& finding);
 

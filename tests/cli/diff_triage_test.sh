@@ -74,5 +74,75 @@ bad "unknown function" '{eval: {a: "Frob(1)"}}' "a: unknown function 'Frob'"
 bad "cycle" '{eval: {a: "b + 1", b: "a"}}' "cycle between eval names"
 bad "selector syntax" '{select: {a: "INSPECT:core/network/netstack:a:b:c:d"}}' "a: bad selector"
 
+# --- thresholds, rule listing --------------------------------------------------
+check "--set raises a limit" '["arp_ndp_failures","socket_leak","sockets"]' \
+  "$("$NI" triage --json --set netstack::timeout_limit=5000 "$A" | "$NI" query -c 'map(.rule) | sort')"
+printf '%s' '{timeout_limit: 5000, neighbor_failure_limit: 1e9, // JSON5
+}' >"$TMP/limits.json5"
+check "--thresholds FILE" '["socket_leak","sockets"]' \
+  "$("$NI" triage --json --thresholds "$TMP/limits.json5" "$A" | "$NI" query -c 'map(.rule) | sort')"
+check "--set of an unknown name: exit 2" "2" "$(rc_of "$NI" triage --set no_such_limit=1 "$A")"
+check "--set message names it" "netinspect triage: --set: no_such_limit: no such threshold (see \`netinspect triage --list-rules\`)" \
+  "$("$NI" triage --set no_such_limit=1 "$A" 2>&1 >/dev/null)"
+check "--set NAME without =VALUE: exit 2" "2" "$(rc_of "$NI" triage --set dropped_limit "$A")"
+check "--list-rules: every built-in and native rule" "22" "$("$NI" triage --list-rules --json | "$NI" query 'length')"
+check "--list-rules shows value and default" '[{"name":"netstack_native::close_wait_limit","value":"3","default":"0"}]' \
+  "$("$NI" triage --list-rules --json --set close_wait_limit=3 | "$NI" query -c '.[] | select(.rule == "close_wait_sockets") | .thresholds')"
+
+# --- netstack3 ------------------------------------------------------------------
+check "built-in rules on a netstack3 snapshot" '["malformed_tcp","nic_link_down","sockets","udp_unknown_port"]' \
+  "$("$NI" triage --json "$DATA/views/ns3_inspect.json" | "$NI" query -c 'map(.rule) | sort')"
+
+# --- a series: unknown-port errors growing faster than received datagrams ------
+"$NI" query "map(if $NS and .payload[\"Networking Stat Counters\"] then .payload[\"Networking Stat Counters\"].UDP |= (.UnknownPortErrors |= ((tonumber + 1000) | tostring) | .PacketsReceived |= ((tonumber + 100) | tostring)) else . end)" "$TMP/b.json" >"$TMP/f.json"
+check "pair rule fires on the later snapshot" '[[],["unknown_port_growth"]]' \
+  "$("$NI" triage --json "$A" "$TMP/f.json" | "$NI" query -n -c '[inputs | map(select(.config == "netstack_native") | .rule)]')"
+check "pair rule quiet when received grows too" '[[],[]]' \
+  "$("$NI" triage --json "$A" "$TMP/b.json" | "$NI" query -n -c '[inputs | map(select(.config == "netstack_native") | .rule)]')"
+mkdir "$TMP/series2"; cp "$A" "$TMP/series2/1.json"; cp "$TMP/f.json" "$TMP/series2/2.json"
+check "pair rule over a series directory" '"unknown_port_growth"' \
+  "$("$NI" triage --json "$TMP/series2" | "$NI" query -n -c '[inputs][1][] | select(.config == "netstack_native") | .rule')"
+check "pair rule threshold" '[[],[]]' \
+  "$("$NI" triage --json --set unknown_port_growth_ratio=1000 "$A" "$TMP/f.json" | "$NI" query -n -c '[inputs | map(select(.config == "netstack_native") | .rule)]')"
+
+# --- annotations of an unpacked snapshot ---------------------------------------
+mkdir "$TMP/unpacked"; cp "$A" "$TMP/unpacked/inspect.json"
+cp "$DATA/triage/triage_test_data_snapshot_annotations.json" "$TMP/unpacked/annotations.json"
+check "triage names the build and device" "# $TMP/unpacked/inspect.json: build 2020-06-11T22:12:48+00:00, board chromebook-x64, device Standard PC (Q35 + ICH9, 2009), uptime 0d0h0m39s, taken 2020-06-17 00:10:57 GMT" \
+  "$("$NI" triage "$TMP/unpacked" | head -1)"
+check "diff names the build and device" "# $TMP/unpacked/inspect.json: build 2020-06-11T22:12:48+00:00, board chromebook-x64, device Standard PC (Q35 + ICH9, 2009), uptime 0d0h0m39s, taken 2020-06-17 00:10:57 GMT" \
+  "$("$NI" diff "$TMP/unpacked" "$TMP/b.json" | head -1)"
+printf '%s' "{act: {board: {type: 'Warning', trigger: \"Annotation('build.board') == 'chromebook-x64'\", print: 'x64'}}}" >"$TMP/ann.triage"
+check "Annotation() reads annotations.json" '["board"]' \
+  "$("$NI" triage --json --no-builtin --config "$TMP/ann.triage" "$TMP/unpacked" | "$NI" query -c 'map(.rule)')"
+
+# --- bad --live-interval ----------------------------------------------------------
+check "--live-interval with a SOURCE: exit 2" "2" "$(rc_of "$NI" diff --live-interval 1 "$A")"
+check "--live-interval not a number: exit 2" "2" "$(rc_of "$NI" diff --live-interval soon)"
+
+# --- live: two captures of a private network namespace, UDP to a closed port between them
+if [[ $(id -u) -eq 0 ]] && command -v ip >/dev/null && ip netns add "ni-diag-$$" 2>/dev/null; then
+  LIVE_NS=ni-diag-$$
+  trap 'ip netns del "$LIVE_NS" 2>/dev/null; rm -rf "$TMP"' EXIT
+  ip -n "$LIVE_NS" link set lo up
+  blast() { sleep 0.5; for _ in $(seq 200); do echo x >/dev/udp/127.0.0.1/9; done 2>/dev/null; }
+  ip netns exec "$LIVE_NS" bash -c "$(declare -f blast); blast" & blaster=$!
+  out=$(ip netns exec "$LIVE_NS" "$NI" diff --json --live-interval 2 2>/dev/null); rc=$?
+  wait "$blaster"
+  check "live diff: exit 0" "0" "$rc"
+  check "live diff: UDP unknown-port errors grew by 200" "200" \
+    "$(printf '%s' "$out" | "$NI" query '.[] | select(.subject == "UDP.UnknownPortErrors") | .delta')"
+  ip netns exec "$LIVE_NS" bash -c "$(declare -f blast); blast" & blaster=$!
+  out=$(ip netns exec "$LIVE_NS" "$NI" triage --json --live-interval 2 2>/dev/null); rc=$?
+  wait "$blaster"
+  check "live triage: the pair rule fires (exit 1)" "1" "$rc"
+  check "live triage: unknown_port_growth" '"unknown_port_growth"' \
+    "$(printf '%s' "$out" | "$NI" query -n -c '[inputs][1][] | select(.rule == "unknown_port_growth") | .rule')"
+  check "diff A --live: a saved snapshot against the host now" "0" \
+    "$(ip netns exec "$LIVE_NS" "$NI" capture >"$TMP/now.json" 2>/dev/null; rc_of ip netns exec "$LIVE_NS" "$NI" diff "$TMP/now.json" --live)"
+else
+  echo "skip live diff/triage checks: needs root and 'ip netns' (CI runs them as root)"
+fi
+
 echo "$fails failure(s)"
 [[ $fails -eq 0 ]]
