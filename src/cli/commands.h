@@ -36,4 +36,10 @@ int run_routes_command(int argc, char** argv);
 int run_diff_command(int argc, char** argv);
 int run_triage_command(int argc, char** argv);
 
+// `netinspect export`: snapshots as Hive-partitioned NDJSON/CSV tables (src/export).
+int run_export_command(int argc, char** argv);
+
+// `netinspect report`: one self-contained HTML page about snapshots (src/report).
+int run_report_command(int argc, char** argv);
+
 }  // namespace netinspect::cli

@@ -37,6 +37,8 @@ constexpr Command kCommands[] = {
     {"routes", "the routing table; --dest ADDR shows the route taken", netinspect::cli::run_routes_command},
     {"diff", "what changed between snapshots: counters, sockets, NICs, routes", netinspect::cli::run_diff_command},
     {"triage", "known bad signs: built-in netstack rules and .triage configs", netinspect::cli::run_triage_command},
+    {"export", "snapshots as Hive-partitioned NDJSON/CSV tables for SQL engines", netinspect::cli::run_export_command},
+    {"report", "one self-contained HTML page: overview, tables, triage, flame graphs, diff", netinspect::cli::run_report_command},
 };
 
 void print_help(std::FILE* out) {
