@@ -1,5 +1,9 @@
-// jq's incremental input parser (jv_parse.c) for the modes whose results
-// depend on exactly when and where it stops: `--stream` (path/leaf events),
+// A re-implementation of jq's incremental input parser for the modes whose
+// results depend on exactly when and where it stops. It follows the structure
+// of jq's src/jv_parse.c (its state machine and function names: scan, token,
+// check_literal, stream_token, ...; jq is MIT-licensed, Copyright (C) 2012
+// Stephen Dolan and jq contributors, tests/conformance/jq-tests/COPYING), written
+// over netinspect's own json values. The modes: `--stream` (path/leaf events),
 // `--stream-errors` (errors as `["message", path]` values) and `--seq`
 // (application/json-seq: RS resynchronisation, truncation checks).
 //

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <ctime>
 #include <set>
+#include <utility>
 
 #include "capture/capture.h"
 #include "json/parse.h"
@@ -277,10 +278,20 @@ bool sort_rows(std::vector<json::Value>& rows, std::string_view field, const std
   bool descending = field.starts_with('-');
   if (descending) field.remove_prefix(1);
   if (std::find(keys.begin(), keys.end(), field) == keys.end()) return false;
-  std::stable_sort(rows.begin(), rows.end(), [&](const json::Value& a, const json::Value& b) {
-    int order = json::compare(a.get(field), b.get(field));
+  // Each row's key is read once; rows often arrive sorted already (by id).
+  std::vector<std::pair<json::Value, std::size_t>> keyed;
+  keyed.reserve(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) keyed.emplace_back(rows[i].get(field), i);
+  auto before = [&](const std::pair<json::Value, std::size_t>& a, const std::pair<json::Value, std::size_t>& b) {
+    int order = json::compare(a.first, b.first);
     return descending ? order > 0 : order < 0;
-  });
+  };
+  if (std::is_sorted(keyed.begin(), keyed.end(), before)) return true;
+  std::stable_sort(keyed.begin(), keyed.end(), before);
+  std::vector<json::Value> sorted;
+  sorted.reserve(rows.size());
+  for (const auto& [key, index] : keyed) sorted.push_back(std::move(rows[index]));
+  rows = std::move(sorted);
   return true;
 }
 
