@@ -14,7 +14,7 @@
 namespace netinspect::cli {
 
 struct InputOptions {
-  source::OpenOptions open;             // --member, --max-decompressed-size
+  source::OpenOptions open;             // --member, --max-decompressed-size, --max-zip-members
   std::optional<std::string> moniker;   // --moniker: keep only entries of this moniker
   bool progress = true;                 // --no-progress turns the bar off
 };

@@ -140,7 +140,8 @@ class ZipReader : public Reader {
     const zip_int64_t count = zip_get_num_entries(archive, 0);
     if (count < 0 || static_cast<std::uint64_t>(count) > limits_.max_zip_members) {
       throw SourceError(archive_name + ": zip archive has " + std::to_string(count) +
-                        " members, more than the limit of " + std::to_string(limits_.max_zip_members));
+                        " members, more than the limit of " + std::to_string(limits_.max_zip_members) +
+                        " (use --max-zip-members to raise it)");
     }
     const std::string& wanted = options.zip_member;
     zip_int64_t index = zip_name_locate(archive, wanted.c_str(), 0);

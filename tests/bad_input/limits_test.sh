@@ -110,7 +110,9 @@ with zipfile.ZipFile(sys.argv[1], "w") as z:
     for i in range(100000):
         z.writestr(f"m/{i}", b"")
 PY
-  run 2 '' 'members, more than the limit of 100000' list "$tmp/many.zip"
+  run 2 '' 'members, more than the limit of 100000 (use --max-zip-members to raise it)' list "$tmp/many.zip"
+  run 0 '' '' list --max-zip-members 200000 "$tmp/many.zip"
+  run 2 '' "--max-zip-members takes a positive number, not 'x'" list --max-zip-members x "$tmp/many.zip"
 else
   echo "skip  zip member count: python3 is not installed"
 fi

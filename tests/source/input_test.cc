@@ -355,7 +355,7 @@ TEST(Input, TooManyZipMembers) {
     open(path, options);
     ADD_FAILURE() << "no error";
   } catch (const SourceError& e) {
-    EXPECT_STREQ(e.what(), (path + ": zip archive has 3 members, more than the limit of 2").c_str());
+    EXPECT_STREQ(e.what(), (path + ": zip archive has 3 members, more than the limit of 2 (use --max-zip-members to raise it)").c_str());
   }
 }
 
