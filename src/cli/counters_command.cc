@@ -125,6 +125,7 @@ int run_counters_command(int argc, char** argv) {
   }
   std::string out;
   write_blocks(kColumns, {"name", "value"}, std::move(blocks), options, out);
+  keep_until_exit(std::move(snapshots));
   return write_stdout(kCommand, out);
 }
 

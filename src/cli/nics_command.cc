@@ -146,6 +146,7 @@ int run_nics_command(int argc, char** argv) {
   std::vector<std::string> keys = keys_of(netstack::to_json(netstack::Nic{}));
   if (detail) keys.push_back("tree");
   write_blocks(kColumns, keys, std::move(blocks), options, out);
+  keep_until_exit(std::move(snapshots));
   return write_stdout(kCommand, out);
 }
 

@@ -299,6 +299,7 @@ int run_overview_command(int argc, char** argv) {
   } else if (options.format == OutputFormat::Ndjson) {
     render_ndjson(objects, out);
   }
+  keep_until_exit(std::move(snapshots));
   return write_stdout(kCommand, out);
 }
 

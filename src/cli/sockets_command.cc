@@ -77,14 +77,6 @@ json::Value joined_nic(const json::Value& row) {
 
 struct FirstOutput {};  // stops a --where program after its first output
 
-// Freeing the millions of nodes of a big snapshot one by one takes a quarter
-// of the command's time, just before the process ends and the OS reclaims
-// them at once. They stay reachable from here, so leak checkers stay quiet.
-void keep_until_exit(std::vector<netstack::Snapshot> snapshots) {
-  static auto* kept = new std::vector<netstack::Snapshot>();
-  for (netstack::Snapshot& snapshot : snapshots) kept->push_back(std::move(snapshot));
-}
-
 }  // namespace
 
 int run_sockets_command(int argc, char** argv) {

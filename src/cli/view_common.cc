@@ -177,6 +177,11 @@ int load_snapshots(std::string_view command, const ViewOptions& options, std::ve
   return 0;
 }
 
+void keep_until_exit(std::vector<netstack::Snapshot> snapshots) {
+  static auto* kept = new std::vector<netstack::Snapshot>();
+  for (netstack::Snapshot& snapshot : snapshots) kept->push_back(std::move(snapshot));
+}
+
 int load_entry_sets(std::string_view command, const ViewOptions& options, std::vector<EntrySet>& out,
                     bool* used_sample) {
   if (used_sample) *used_sample = false;
