@@ -109,13 +109,8 @@ int run_diff_command(int argc, char** argv) {
       ++i;
       continue;
     }
-    if (take_value(argc, argv, i, "--live-interval", value, error)) {
+    if (take_live_interval(argc, argv, i, live_interval, error)) {
       if (!error.empty()) return usage_error(kCommand, error);
-      char* end = nullptr;
-      double seconds = std::strtod(value.c_str(), &end);
-      if (value.empty() || *end || !std::isfinite(seconds) || seconds < 0 || seconds > 86400)
-        return usage_error(kCommand, "--live-interval takes seconds (0 to 86400), not '" + value + "'");
-      live_interval = seconds;
       continue;
     }
     if (std::optional<int> rc = take_view_option_or_source(kCommand, argc, argv, i, options)) return *rc;

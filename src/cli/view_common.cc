@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <set>
@@ -137,6 +139,20 @@ void sleep_seconds(double seconds) {
   delay.tv_nsec = static_cast<long>((seconds - static_cast<double>(delay.tv_sec)) * 1e9);
   while (nanosleep(&delay, &delay) != 0 && errno == EINTR) {
   }
+}
+
+bool take_live_interval(int argc, char** argv, int& i, std::optional<double>& seconds, std::string& error) {
+  std::string value;
+  if (!take_value(argc, argv, i, "--live-interval", value, error)) return false;
+  if (!error.empty()) return true;
+  char* end = nullptr;
+  const double parsed = std::strtod(value.c_str(), &end);
+  if (value.empty() || *end || !std::isfinite(parsed) || parsed < 0 || parsed > 86400) {
+    error = "--live-interval takes seconds (0 to 86400), not '" + value + "'";
+  } else {
+    seconds = parsed;
+  }
+  return true;
 }
 
 int load_snapshots(std::string_view command, const ViewOptions& options, std::vector<netstack::Snapshot>& out,

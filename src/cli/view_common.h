@@ -71,6 +71,9 @@ int load_entry_sets(std::string_view command, const ViewOptions& options, std::v
 std::vector<json::Value> capture_host_entries(std::string_view command, const ViewOptions& options);
 // Sleeps whole and fractional seconds (the --live-interval of diff and triage).
 void sleep_seconds(double seconds);
+// True when argv[i] is `--live-interval SECONDS` (diff, triage): sets `seconds`
+// (0 to 86400), or `error` for a missing or bad value. Advances i past it.
+bool take_live_interval(int argc, char** argv, int& i, std::optional<double>& seconds, std::string& error);
 
 // Freeing the millions of nodes of a big snapshot one by one takes a quarter
 // of a view's time, just before the process ends and the OS reclaims them at
