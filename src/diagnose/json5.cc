@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "json/parse.h"
+
 namespace netinspect::diagnose {
 
 namespace {
@@ -141,24 +143,6 @@ class Parser {
     return json::Value::array(std::move(a));
   }
 
-  static void append_utf8(std::string& out, unsigned cp) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  }
-
   unsigned hex(std::size_t digits) {
     unsigned v = 0;
     for (std::size_t i = 0; i < digits; ++i) {
@@ -196,7 +180,7 @@ class Parser {
         case 'v': out += '\v'; break;
         case '0': out += '\0'; break;
         case '\n': break;  // line continuation
-        case 'x': append_utf8(out, hex(2)); break;
+        case 'x': json::append_utf8(out, hex(2)); break;
         case 'u': {
           unsigned cp = hex(4);
           if (cp >= 0xD800 && cp < 0xDC00 && text_.substr(pos_, 2) == "\\u") {
@@ -204,7 +188,7 @@ class Parser {
             unsigned low = hex(4);
             cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
           }
-          append_utf8(out, cp);
+          json::append_utf8(out, cp);
           break;
         }
         default: out += e; break;  // \\ \' \" \/ and any other character stands for itself

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "jq/builtins.h"
+#include "json/parse.h"
 #include "json/value.h"
 
 namespace netinspect::jq::builtins_detail {
@@ -46,7 +47,7 @@ inline json::Value number_of(std::size_t n) { return json::Value::number(static_
 // UTF-8 helpers. Strings inside Values are valid UTF-8.
 // Decodes the codepoint at `pos` and advances `pos`; invalid bytes decode as U+FFFD.
 char32_t next_codepoint(std::string_view text, std::size_t& pos);
-void append_utf8(std::string& out, char32_t codepoint);
+using json::append_utf8;  // json/parse.h
 std::size_t codepoint_count(std::string_view text);
 // Replaces invalid UTF-8 sequences by U+FFFD, as jq does for strings built from bytes.
 std::string sanitize_utf8(std::string_view bytes);

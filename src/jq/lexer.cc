@@ -3,6 +3,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "json/parse.h"
+
 namespace netinspect::jq {
 namespace {
 
@@ -20,24 +22,6 @@ int hex_value(char c) {
   return -1;
 }
 
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 // Decodes a run of backslash escapes. jq hands such a run to its JSON parser
 // wrapped in quotes, so a bad escape produces that parser's message.
 bool decode_escape_run(std::string_view run, std::string& out, std::string& error) {
@@ -48,7 +32,7 @@ bool decode_escape_run(std::string_view run, std::string& out, std::string& erro
   };
   std::uint32_t pending_high = 0;  // a high surrogate waiting for its low half
   auto flush_pending = [&] {
-    if (pending_high != 0) append_utf8(out, 0xFFFD);
+    if (pending_high != 0) json::append_utf8(out, 0xFFFD);
     pending_high = 0;
   };
   for (std::size_t i = 0; i < run.size();) {
@@ -71,14 +55,14 @@ bool decode_escape_run(std::string_view run, std::string& out, std::string& erro
         pending_high = cp;
       } else if (cp >= 0xDC00 && cp < 0xE000) {
         if (pending_high != 0) {
-          append_utf8(out, 0x10000 + ((pending_high - 0xD800) << 10) + (cp - 0xDC00));
+          json::append_utf8(out, 0x10000 + ((pending_high - 0xD800) << 10) + (cp - 0xDC00));
           pending_high = 0;
         } else {
-          append_utf8(out, 0xFFFD);
+          json::append_utf8(out, 0xFFFD);
         }
       } else {
         flush_pending();
-        append_utf8(out, cp);
+        json::append_utf8(out, cp);
       }
       continue;
     }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -52,5 +53,9 @@ class ValueReader {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Appends code point `cp` (at most U+10FFFF) to `out` as UTF-8: the one encoder
+// of the JSON, jq and JSON5 readers and the jq builtins.
+void append_utf8(std::string& out, std::uint32_t cp);
 
 }  // namespace netinspect::json
