@@ -498,8 +498,18 @@ class Evaluator {
     };
     if (auto unit = kUnits.find(f); unit != kUnits.end()) {
       Metric m = arg(0);
-      if (m.kind == Kind::Int) return Metric::integer(m.i * unit->second);
-      if (m.kind == Kind::Float) return Metric::integer(static_cast<std::int64_t>(m.f * static_cast<double>(unit->second)));
+      const std::string out_of_range = f + "() result out of range";
+      if (m.kind == Kind::Int) {
+        std::int64_t ns = 0;
+        if (__builtin_mul_overflow(m.i, unit->second, &ns)) return Metric::problem(out_of_range);
+        return Metric::integer(ns);
+      }
+      if (m.kind == Kind::Float) {
+        const double ns = m.f * static_cast<double>(unit->second);
+        // 2^63 is exactly representable; every double below it in magnitude fits int64.
+        if (!(ns > -9223372036854775808.0 && ns < 9223372036854775808.0)) return Metric::problem(out_of_range);
+        return Metric::integer(static_cast<std::int64_t>(ns));
+      }
       return m.is_absent() ? m : Metric::problem(f + "() needs a number");
     }
     // CountChildren / CountProperties: the Nodes, or the other values, of

@@ -1,7 +1,6 @@
 #include "diagnose/triage.h"
 
 #include <cctype>
-#include <functional>
 #include <set>
 
 #include "diagnose/json5.h"
@@ -74,6 +73,9 @@ class SetResolver : public Resolver {
     auto cached = cache_.find(full);
     if (cached == cache_.end()) {
       if (busy_.count(full)) return Metric::problem("cycle through '" + full + "'");
+      // Each name in a chain of evals is a few C++ frames deeper.
+      if (busy_.size() >= kMaxEvalChain)
+        return Metric::problem("eval names nested too deeply (more than " + std::to_string(kMaxEvalChain) + ")");
       busy_.insert(full);
       Entry entry;
       entry.value = compute(full, entry.evidence);
@@ -98,6 +100,7 @@ class SetResolver : public Resolver {
   std::optional<std::int64_t> now_ns() override { return data_.now_ns; }
 
  private:
+  static constexpr std::size_t kMaxEvalChain = 500;
   struct Entry {
     Metric value;
     std::vector<Evidence> evidence;
@@ -309,31 +312,46 @@ void check_cycles(const std::vector<Config>& configs) {
   for (const Config& c : configs)
     for (const auto& [name, expr] : c.eval) evals[c.ns + "::" + name] = {&c, name};
   std::map<std::string, int> state;  // 1 = on the path, 2 = done
-  std::function<void(const std::string&, std::vector<std::string>&)> visit = [&](const std::string& full,
-                                                                                 std::vector<std::string>& path) {
+  // Depth-first with an explicit stack: a chain of 50,000 names must not
+  // take 50,000 C++ frames.
+  struct Frame {
+    std::string full;
+    std::vector<std::string> next;  // the qualified names its expression refers to
+    std::size_t visited = 0;
+  };
+  std::vector<Frame> path;
+  const auto enter = [&](const std::string& full) {
     auto it = evals.find(full);
     if (it == evals.end() || state[full] == 2) return;
     const auto& [config, name] = it->second;
     if (state[full] == 1) {
       std::string cycle;
       bool in = false;
-      for (const std::string& p : path) {
-        in |= p == full;
-        if (in) cycle += p + " -> ";
+      for (const Frame& frame : path) {
+        in |= frame.full == full;
+        if (in) cycle += frame.full + " -> ";
       }
       config_fail(config->file, name, "cycle between eval names: " + cycle + full);
     }
     state[full] = 1;
-    path.push_back(full);
     std::vector<std::string> names;
     referenced_names(*config->eval.at(name), names);
-    for (const std::string& n : names) visit(qualify(config->ns, n), path);
-    path.pop_back();
-    state[full] = 2;
+    Frame frame{full, {}, 0};
+    for (const std::string& n : names) frame.next.push_back(qualify(config->ns, n));
+    path.push_back(std::move(frame));
   };
   for (const auto& [full, unused] : evals) {
-    std::vector<std::string> path;
-    visit(full, path);
+    enter(full);
+    while (!path.empty()) {
+      Frame& top = path.back();
+      if (top.visited < top.next.size()) {
+        const std::string next = top.next[top.visited++];
+        enter(next);
+      } else {
+        state[top.full] = 2;
+        path.pop_back();
+      }
+    }
   }
 }
 
