@@ -229,10 +229,12 @@ Found decode_embedded(const std::string& source_name, const pp::EmbeddedProfile&
 
 // Streams the entries of a snapshot, calling `each` for every embedded
 // profile. Throws source::SourceError when the source is unreadable.
-void for_each_embedded(const std::string& path,
+void for_each_embedded(const std::string& path, const Options& options,
                        const std::function<void(const std::string&, const pp::EmbeddedProfile&)>& each) {
-  for (const std::string& expanded : source::expand_paths({path})) {
-    std::unique_ptr<source::EntryStream> stream = source::open_entries(expanded);
+  source::OpenOptions open_options;  // the zip/gzip bomb cap of --max-decompressed-size
+  open_options.limits.max_decompressed_bytes = options.limits.max_decompressed_bytes;
+  for (const std::string& expanded : source::expand_paths({path}, open_options)) {
+    std::unique_ptr<source::EntryStream> stream = source::open_entries(expanded, open_options);
     source::Entry entry;
     while (stream->next(entry)) {
       if (auto moniker = source::peek_moniker(entry.raw); moniker && *moniker != pp::kNetstackMoniker) continue;
@@ -282,8 +284,6 @@ std::vector<Found> resolve_profile_argument(const std::string& arg, const Option
       selector.emplace(rest.substr(0, colon), rest.substr(colon + 1));
     }
   }
-  source::OpenOptions open_options;
-  open_options.limits.max_decompressed_bytes = options.limits.max_decompressed_bytes;
   auto collect = [&](const std::string& source_name, const pp::EmbeddedProfile& embedded) {
     if (selector && ((!selector->first.empty() && selector->first != embedded.entry) ||
                      (!selector->second.empty() && selector->second != embedded.name))) {
@@ -292,7 +292,7 @@ std::vector<Found> resolve_profile_argument(const std::string& arg, const Option
     out.push_back(decode_embedded(source_name, embedded));
   };
   if (selector) {
-    for_each_embedded(path, collect);
+    for_each_embedded(path, options, collect);
     if (out.empty()) {
       throw source::SourceError(path + ": no profile " + selector->first + ":" + selector->second + " in it");
     }
@@ -301,14 +301,14 @@ std::vector<Found> resolve_profile_argument(const std::string& arg, const Option
   // A plain file: a profile (gzip'd or not) or a snapshot; decide by content.
   struct stat st{};
   if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
-    for_each_embedded(path, collect);
+    for_each_embedded(path, options, collect);
     return out;
   }
   std::ifstream file(path, std::ios::binary);
   if (!file) throw source::SourceError(path + ": cannot open: " + std::strerror(errno));
   std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
   if (bytes.size() >= 4 && bytes.compare(0, 4, "PK\x03\x04") == 0) {
-    for_each_embedded(path, collect);
+    for_each_embedded(path, options, collect);
     return out;
   }
   std::string_view text = bytes;
@@ -361,7 +361,7 @@ int run_list(const Options& options) {
   table.push_back({"ENTRY", "PROFILE", "TIME", "B64", "PB.GZ", "PROTO", "SAMPLE TYPES", "TOTAL"});
   for (const std::string& path : sources_or_stdin(options)) {
     try {
-      for_each_embedded(path, [&](const std::string& source_name, const pp::EmbeddedProfile& embedded) {
+      for_each_embedded(path, options, [&](const std::string& source_name, const pp::EmbeddedProfile& embedded) {
         Found found = decode_embedded(source_name, embedded);
         json::Object row;
         row.set("source", json::Value::string(source_name));
@@ -450,7 +450,7 @@ int run_extract(const Options& options) {
   std::vector<std::pair<std::string, pp::EmbeddedProfile>> all;
   for (const std::string& path : sources_or_stdin(options)) {
     try {
-      for_each_embedded(path, [&](const std::string& source_name, const pp::EmbeddedProfile& embedded) {
+      for_each_embedded(path, options, [&](const std::string& source_name, const pp::EmbeddedProfile& embedded) {
         all.emplace_back(source_name, embedded);
       });
     } catch (const source::SourceError& error) {
