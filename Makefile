@@ -64,7 +64,8 @@ FUZZ_DIR          ?= build-fuzz
 FUZZ_SECONDS      ?= 60
 FUZZ_TEST_SECONDS ?= 20
 FUZZ_TEST_JOBS    ?= 2
-FUZZ_LONG_SECONDS ?= 3600
+FUZZ_LONG_SECONDS ?= 1800
+FUZZ_LONG_RUNS    ?= 1000000
 FUZZ_TARGETS      ?=
 .PHONY: fuzz-build fuzz fuzz-long test-fuzz
 
@@ -76,8 +77,8 @@ fuzz-build: deps
 fuzz: fuzz-build  ## build the libFuzzer targets, run each FUZZ_SECONDS (60) (FUZZ_TARGETS="jq_run json_parse")
 	@fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
-fuzz-long: fuzz-build  ## run each fuzz target FUZZ_LONG_SECONDS (3600), growing build-fuzz/corpus
-	@fuzz/run.sh $(FUZZ_DIR) $(FUZZ_LONG_SECONDS) $(FUZZ_TARGETS)
+fuzz-long: fuzz-build  ## run each fuzz target to FUZZ_LONG_RUNS (1000000) executions or FUZZ_LONG_SECONDS (1800), growing build-fuzz/corpus
+	@FUZZ_RUNS=$(FUZZ_LONG_RUNS) fuzz/run.sh $(FUZZ_DIR) $(FUZZ_LONG_SECONDS) $(FUZZ_TARGETS)
 
 # Part of `make test`: ~6 min of clang build from scratch plus 10 targets x 20 s,
 # two at a time (FUZZ_TEST_JOBS) = under 2 min; `make test FUZZ_TEST_SECONDS=0` skips the fuzzing.

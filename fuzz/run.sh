@@ -5,7 +5,8 @@
 # leaks, times out or runs out of memory; the input is left in
 # BUILD/artifacts/<target>/ and printed.
 # Usage: fuzz/run.sh BUILD SECONDS [TARGET...]   (TARGET without "fuzz_")
-# FUZZ_JOBS=N runs N targets at a time (default 1).
+# FUZZ_JOBS=N runs N targets at a time (default 1). FUZZ_RUNS=N also stops
+# each target after N executions (libFuzzer -runs), whichever comes first.
 set -uo pipefail
 build=${1:?usage: run.sh BUILD SECONDS [TARGET...]}
 seconds=${2:?usage: run.sh BUILD SECONDS [TARGET...]}
@@ -40,11 +41,15 @@ run_target() {
   local args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536
               -artifact_prefix="$build/artifacts/$t/" -print_final_stats=1)
   [[ -n ${dict[$t]:-} ]] && args+=(-dict="$here/dict/${dict[$t]}.dict")
+  [[ -n ${FUZZ_RUNS:-} ]] && args+=(-runs="$FUZZ_RUNS")
+  local started elapsed
+  started=$(date +%s)
   if "$bin" "${args[@]}" "$build/corpus/$t" >"$log" 2>&1; then
     local execs cov
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -1)
-    printf 'fuzz %-15s %4ss ok: %s runs, %s, corpus %s\n' "$t" "$seconds" "$execs" "$cov" \
+    elapsed=$(( $(date +%s) - started ))
+    printf 'fuzz %-15s %4ss ok: %s runs in %ss, %s, corpus %s\n' "$t" "$seconds" "$execs" "$elapsed" "$cov" \
       "$(ls "$build/corpus/$t" | wc -l)" > "$result"
   else
     { printf 'fuzz %-15s %4ss FAILED (log: %s)\n' "$t" "$seconds" "$log"

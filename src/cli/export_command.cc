@@ -116,6 +116,7 @@ int run_export_command(int argc, char** argv) {
     }
     switch (take_input_option(argc, argv, i, input, error)) {
       case InputOptionParse::Taken:
+        ++i;  // it leaves i on the last word it used
         continue;
       case InputOptionParse::Error:
         return usage_error(kCommand, error);

@@ -16,6 +16,8 @@ const char* const kInputOptionsHelp =
     "                            (default 16G; suffixes K, M, G, T);\n"
     "      --max-zip-members N   refuse .zip inputs listing more than N members\n"
     "                            (default 100000);\n"
+    "      --max-depth N         refuse JSON nested deeper than N arrays/objects\n"
+    "                            (default 10000, jq's limit);\n"
     "      --moniker M           keep only the snapshot entries whose moniker is M;\n"
     "      --no-progress         never show the progress bar (it is shown on a\n"
     "                            terminal when reading takes over a second);\n";
@@ -57,7 +59,8 @@ InputOptionParse take_input_option(int argc, char** argv, int& i, InputOptions& 
     inline_value = arg.substr(equals + 1);
   }
   const bool takes_value =
-      name == "--member" || name == "--max-decompressed-size" || name == "--max-zip-members" || name == "--moniker";
+      name == "--member" || name == "--max-decompressed-size" || name == "--max-zip-members" ||
+      name == "--max-depth" || name == "--moniker";
   if (!takes_value) {
     if (arg == "--no-progress") {
       options.progress = false;
@@ -82,13 +85,17 @@ InputOptionParse take_input_option(int argc, char** argv, int& i, InputOptions& 
     options.open.zip_member = value;
   } else if (name == "--moniker") {
     options.moniker = value;
-  } else if (name == "--max-zip-members") {
+  } else if (name == "--max-zip-members" || name == "--max-depth") {
     const std::optional<std::uint64_t> count = parse_size(value);
     if (!count || *count == 0 || value.find_first_not_of("0123456789") != std::string::npos) {
-      error = "--max-zip-members takes a positive number, not '" + value + "'";
+      error = std::string(name) + " takes a positive number, not '" + value + "'";
       return InputOptionParse::Error;
     }
-    options.open.limits.max_zip_members = *count;
+    if (name == "--max-depth") {
+      options.open.parse.max_depth = static_cast<std::size_t>(*count);
+    } else {
+      options.open.limits.max_zip_members = *count;
+    }
   } else {
     const std::optional<std::uint64_t> size = parse_size(value);
     if (!size || *size == 0) {

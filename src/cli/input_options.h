@@ -1,6 +1,7 @@
 // Options shared by every command that reads snapshot SOURCEs (files, .gz,
 // .zip, directories, `-`): `--member NAME`, `--max-decompressed-size SIZE`,
-// `--moniker M`, `--no-progress`; and the progress bar they drive.
+// `--max-zip-members N`, `--max-depth N`, `--moniker M`, `--no-progress`;
+// and the progress bar they drive.
 #pragma once
 
 #include <chrono>
@@ -14,7 +15,7 @@
 namespace netinspect::cli {
 
 struct InputOptions {
-  source::OpenOptions open;             // --member, --max-decompressed-size, --max-zip-members
+  source::OpenOptions open;             // --member, --max-decompressed-size, --max-zip-members, --max-depth
   std::optional<std::string> moniker;   // --moniker: keep only entries of this moniker
   bool progress = true;                 // --no-progress turns the bar off
 };

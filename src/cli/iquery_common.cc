@@ -85,31 +85,26 @@ std::vector<const inspect::Selector*> selectors_for(const IqueryArgs& args, std:
   return out;
 }
 
-int for_each_entry(const char* command, const IqueryArgs& args, const std::function<void(json::Value&&)>& visit) {
+namespace {
+
+// Reads every entry of every source (stdin when none) with a progress bar,
+// calling `on_entry` for each; entries whose moniker (peeked, unparsed) no
+// selector and no --moniker wants are skipped. Returns 0, or 2 after printing
+// "netinspect <command>: <what>" for an input error.
+int read_entries(const char* command, const IqueryArgs& args,
+                 const std::function<void(const source::EntryStream&, const source::Entry&)>& on_entry) {
   std::vector<std::string> paths = args.sources.empty() ? std::vector<std::string>{"-"} : args.sources;
-  auto moniker_wanted = [&](std::string_view moniker) {
-    if (args.input.moniker && *args.input.moniker != moniker) return false;
-    if (args.selectors.empty()) return true;
-    for (const inspect::Selector& selector : args.selectors) {
-      if (selector.matches_moniker(moniker)) return true;
-    }
-    return false;
-  };
   std::string current = "<stdin>";
   try {
     for (const std::string& path : source::expand_paths(paths, args.input.open)) {
       current = path == "-" ? "<stdin>" : path;
       std::unique_ptr<source::EntryStream> stream = source::open_entries(path, args.input.open);
-      Progress progress(args.input.progress, 0);
+      Progress progress(args.input.progress, source::plain_file_size(path));
       source::Entry entry;
       while (stream->next(entry)) {
         progress.update(stream->bytes_consumed());
-        if (auto moniker = source::peek_moniker(entry.raw); moniker && !moniker_wanted(*moniker)) continue;
-        json::Value value = source::parse_entry(*stream, entry);
-        if (!value.is_object()) continue;  // not an Inspect entry
-        json::Value moniker = value.get("moniker");
-        if (!moniker.is_string() || !moniker_wanted(moniker.as_string())) continue;
-        visit(std::move(value));
+        if (auto moniker = source::peek_moniker(entry.raw); moniker && !moniker_wanted(args, *moniker)) continue;
+        on_entry(*stream, entry);
       }
       progress.finish();
     }
@@ -121,6 +116,37 @@ int for_each_entry(const char* command, const IqueryArgs& args, const std::funct
     return 2;
   }
   return 0;
+}
+
+}  // namespace
+
+bool moniker_wanted(const IqueryArgs& args, std::string_view moniker) {
+  if (args.input.moniker && *args.input.moniker != moniker) return false;
+  if (args.selectors.empty()) return true;
+  for (const inspect::Selector& selector : args.selectors) {
+    if (selector.matches_moniker(moniker)) return true;
+  }
+  return false;
+}
+
+int for_each_entry(const char* command, const IqueryArgs& args, const std::function<void(json::Value&&)>& visit) {
+  return read_entries(command, args, [&](const source::EntryStream& stream, const source::Entry& entry) {
+    json::Value value = source::parse_entry(stream, entry);
+    if (!value.is_object()) return;  // not an Inspect entry
+    json::Value moniker = value.get("moniker");
+    if (!moniker.is_string() || !moniker_wanted(args, moniker.as_string())) return;
+    visit(std::move(value));
+  });
+}
+
+int for_each_entry_summary(const char* command, const IqueryArgs& args,
+                           const std::function<void(const source::EntrySummary&)>& visit) {
+  return read_entries(command, args, [&](const source::EntryStream& stream, const source::Entry& entry) {
+    std::optional<source::EntrySummary> summary = source::peek_entry_summary(entry.raw);
+    // The cheap reading declines odd entries: the parser has the last word.
+    if (!summary) summary = source::summarize_entry(source::parse_entry(stream, entry));
+    if (summary && moniker_wanted(args, summary->moniker)) visit(*summary);
+  });
 }
 
 }  // namespace netinspect::cli

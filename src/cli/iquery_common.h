@@ -10,6 +10,7 @@
 #include "cli/input_options.h"
 #include "inspect/selector.h"
 #include "json/value.h"
+#include "source/source.h"
 
 namespace netinspect::cli {
 
@@ -45,5 +46,16 @@ std::vector<const inspect::Selector*> selectors_for(const IqueryArgs& args, std:
 // Returns 0, or 2 after printing "netinspect <command>: <what>" for an input
 // error (entries before the error were visited).
 int for_each_entry(const char* command, const IqueryArgs& args, const std::function<void(json::Value&&)>& visit);
+
+// As for_each_entry, for callers that need only each entry's moniker,
+// metadata name/filename and whether its payload is null: payloads are not
+// parsed (source::peek_entry_summary), so malformed payload contents go
+// unnoticed; entries the cheap reading declines are parsed.
+int for_each_entry_summary(const char* command, const IqueryArgs& args,
+                           const std::function<void(const source::EntrySummary&)>& visit);
+
+// Whether entries of `moniker` may be selected: --moniker and the selectors'
+// moniker parts (their tree and node parts are not looked at).
+bool moniker_wanted(const IqueryArgs& args, std::string_view moniker);
 
 }  // namespace netinspect::cli

@@ -8,7 +8,6 @@
 
 #include "cli/commands.h"
 #include "cli/iquery_common.h"
-#include "inspect/tree.h"
 #include "json/write.h"
 
 namespace netinspect::cli {
@@ -21,7 +20,9 @@ constexpr const char* kUsage =
     "entries and its inspect sources (metadata.filename or metadata.name) in\n"
     "order of appearance; entries whose payload is null (a component that timed\n"
     "out) are counted apart. SELECTORs limit the listing to the components they\n"
-    "match.\n"
+    "match. Payloads are not parsed (only each entry's moniker and metadata\n"
+    "are read), so `list` is fast on big snapshots but does not report malformed\n"
+    "payload contents; `show` and `query` do.\n"
     "\n"
     "Options:\n"
     "  --json          one JSON array: [{\"moniker\", \"entries\", \"null_payloads\",\n"
@@ -75,13 +76,12 @@ int run_list_command(int argc, char** argv) {
     return 2;
   }
   std::map<std::string, Component> components;
-  int status = for_each_entry("list", args, [&](json::Value&& entry) {
-    const std::string& moniker = entry.get("moniker").as_string();
-    std::string tree = inspect::tree_name(entry);
-    if (!entry_selected(args, moniker, tree)) return;
-    Component& component = components[moniker];
+  int status = for_each_entry_summary("list", args, [&](const source::EntrySummary& entry) {
+    const std::string& tree = entry.tree();
+    if (!entry_selected(args, entry.moniker, tree)) return;
+    Component& component = components[entry.moniker];
     ++component.entries;
-    if (entry.get("payload").is_null()) ++component.null_payloads;
+    if (entry.payload_null) ++component.null_payloads;
     if (std::find(component.sources.begin(), component.sources.end(), tree) == component.sources.end()) {
       component.sources.push_back(tree);
     }

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "cli/commands.h"
+#include "json/parse.h"
 
 #ifndef NETINSPECT_VERSION
 #define NETINSPECT_VERSION "unknown"
@@ -69,6 +70,19 @@ const Command* find_command(std::string_view name) {
   return nullptr;
 }
 
+// Views leave the sockets of a big snapshot unparsed until they read them
+// (json::Value::unparsed), so malformed text there surfaces mid-command; its
+// message names the input and the socket.
+int run_command(std::string_view name, int (*run)(int, char**), int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const netinspect::json::ParseError& error) {
+    std::fprintf(stderr, "netinspect %.*s: %s\n", static_cast<int>(name.size()),
+                 name.data(), error.what());
+    return 2;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -76,7 +90,7 @@ int main(int argc, char** argv) {
     // The main job: the overview of this host's live network stack.
     char overview[] = "overview";
     char* overview_argv[] = {overview, nullptr};
-    return netinspect::cli::run_overview_command(1, overview_argv);
+    return run_command("overview", netinspect::cli::run_overview_command, 1, overview_argv);
   }
   std::string_view first = argv[1];
   if (first == "--help" || first == "-h") {
@@ -108,12 +122,12 @@ int main(int argc, char** argv) {
     // `netinspect [options] SOURCE...` is the overview of those sources.
     char overview[] = "overview";
     argv[0] = overview;
-    return netinspect::cli::run_overview_command(argc, argv);
+    return run_command("overview", netinspect::cli::run_overview_command, argc, argv);
   }
   if (command == nullptr) {
     std::fprintf(stderr, "netinspect: unknown command '%s'\nRun 'netinspect --help' for the list of commands.\n",
                  argv[1]);
     return 2;
   }
-  return command->run(argc - 1, argv + 1);
+  return run_command(command->name, command->run, argc - 1, argv + 1);
 }

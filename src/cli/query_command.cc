@@ -14,6 +14,7 @@
 #include <cstring>
 #include <exception>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -40,10 +41,6 @@ constexpr int kErrorSystem = 2;
 constexpr int kErrorCompile = 3;
 constexpr int kOkNoOutput = -4;
 constexpr int kErrorUnknown = 5;
-
-// Deep programs recurse deeply in the evaluator; with this much stack they end
-// with its depth-limit error instead of a crash.
-constexpr std::size_t kEvaluatorStack = std::size_t{512} << 20;
 
 // Raised from the output callback to stop the current input with an error,
 // like jq's `--raw-output0` NUL check.
@@ -216,6 +213,9 @@ class QueryRun {
     args.set("named", json::Value::object(options_.named));
     env.variables.emplace_back("ARGS", json::Value::object(std::move(args)));
     env.write_stderr = write_stderr;
+    // Recursion is bounded by the --stack-size stack alone (jq/eval.cc's
+    // stack floor), so raising the stack raises the depth in proportion.
+    env.max_call_depth = std::numeric_limits<std::size_t>::max();
     return env;
   }
 
@@ -448,7 +448,10 @@ class QueryRun {
     if (error.is_string()) {
       // jq prints the message with %s: it ends at the first NUL.
       const std::string& message = error.as_string();
-      line = "jq: error (at " + position + "): " + message.substr(0, message.find('\0')) + "\n";
+      line = "jq: error (at " + position + "): " + message.substr(0, message.find('\0'));
+      // The evaluator's own message cannot name the command's option.
+      if (message == "Maximum call depth exceeded (stack exhausted)") line += " (raise it with --stack-size)";
+      line += "\n";
     } else {
       line = "jq: error (at " + position + ") (not a string): " + json::to_json(error) + "\n";
     }
@@ -496,18 +499,28 @@ int run_query_command(int argc, char** argv) {
   QueryOptions options;
   if (std::optional<int> done = parse_query_options(argc, argv, options)) return *done;
 
+  // The evaluator runs on a thread with a big stack: deep programs recurse
+  // deeply, and the evaluator turns the end of whatever stack it has into its
+  // "Maximum call depth exceeded" error (jq/eval.cc, stack_floor).
+  const std::size_t stack_size = options.stack_size;
+  const bool default_stack = stack_size == QueryOptions::kDefaultEvaluatorStack;
   ThreadJob job{&options};
   pthread_attr_t attributes;
   pthread_attr_init(&attributes);
-  pthread_attr_setstacksize(&attributes, kEvaluatorStack);
+  int created = pthread_attr_setstacksize(&attributes, stack_size);
   pthread_t thread;
-  int created = pthread_create(&thread, &attributes, run_query_thread, &job);
+  if (created == 0) created = pthread_create(&thread, &attributes, run_query_thread, &job);
   pthread_attr_destroy(&attributes);
-  if (created != 0) {
-    // Not enough address space for the big stack: run here instead.
+  if (created == 0) {
+    pthread_join(thread, nullptr);
+  } else if (default_stack) {
+    // Not enough address space for the default stack (e.g. under `ulimit -v`):
+    // run here instead, with the process stack as the limit.
     run_query_thread(&job);
   } else {
-    pthread_join(thread, nullptr);
+    std::fprintf(stderr, "jq: error: cannot reserve a %s evaluator stack (--stack-size): %s\n",
+                 source::format_size(stack_size).c_str(), std::strerror(created));
+    return kErrorSystem;
   }
   return job.exit_code;
 }

@@ -125,7 +125,8 @@ bool read_whole_file(const std::string& path, std::string& out) {
   return true;
 }
 
-std::optional<json::Value> load_file_value(const std::string& path, bool raw, std::string& error) {
+std::optional<json::Value> load_file_value(const std::string& path, bool raw, std::string& error,
+                                           const json::ParseOptions& parse) {
   std::string text;
   if (!read_whole_file(path, text)) {
     error = "Could not open " + path + ": " + std::strerror(errno);
@@ -134,11 +135,11 @@ std::optional<json::Value> load_file_value(const std::string& path, bool raw, st
   if (raw) return json::Value::string(sanitize_utf8(text));
   json::Array values;
   try {
-    json::ValueReader reader(text);
+    json::ValueReader reader(text, parse);
     json::Value value;
     while (reader.next(value)) values.push_back(std::move(value));
   } catch (const json::ParseError& e) {
-    error = e.what();
+    error = source::explain_parse_error(e.what());
     return std::nullopt;
   }
   return json::Value::array(std::move(values));
@@ -458,7 +459,7 @@ void QueryInput::load() {
     }
   }
   model_ = std::make_unique<ReaderModel>(text_, files_, settings_.seq);
-  if (!settings_.raw) reader_ = std::make_unique<json::ValueReader>(text_);
+  if (!settings_.raw) reader_ = std::make_unique<json::ValueReader>(text_, settings_.open.parse);
 }
 
 void QueryInput::sync_model() {
@@ -484,6 +485,16 @@ void QueryInput::sync_model() {
 }
 
 std::optional<json::Value> QueryInput::next() {
+  try {
+    return next_value();
+  } catch (const json::ParseError& error) {
+    std::string message = source::explain_parse_error(error.what());
+    if (message.size() == std::strlen(error.what())) throw;
+    throw json::ParseError(message, error.line(), error.column());
+  }
+}
+
+std::optional<json::Value> QueryInput::next_value() {
   if (jq_reader_) return jq_reader_->next();
   if (!loaded_) load();
   if (settings_.raw) {
@@ -546,6 +557,7 @@ std::optional<json::Value> QueryInput::next() {
 
 void QueryInput::switch_to_jq_reader() {
   QueryReader::Settings reader;
+  reader.open = settings_.open;
   for (const File& file : files_) {
     reader.loaded.push_back({file.name, std::string_view(text_).substr(file.begin, file.end - file.begin),
                              file.readable ? std::string() : file.error});

@@ -30,9 +30,10 @@ std::string sanitize_utf8(std::string_view text);
 // Whole file (or all of stdin for "-") into `out`; false with errno set on failure.
 bool read_whole_file(const std::string& path, std::string& out);
 
-// --rawfile (a string) / --slurpfile (an array of the file's JSON texts).
-// On failure returns nullopt and jq's message in `error`.
-std::optional<json::Value> load_file_value(const std::string& path, bool raw, std::string& error);
+// --rawfile (a string) / --slurpfile (an array of the file's JSON texts,
+// parsed with `parse`). On failure returns nullopt and jq's message in `error`.
+std::optional<json::Value> load_file_value(const std::string& path, bool raw, std::string& error,
+                                           const json::ParseOptions& parse = {});
 
 class QueryInput {
  public:
@@ -43,7 +44,7 @@ class QueryInput {
     bool seq = false;                // --seq (read by QueryReader, as --stream is)
     bool stream = false;             // --stream
     bool stream_errors = false;      // --stream-errors
-    source::OpenOptions open;        // zip member, decompression limit
+    source::OpenOptions open;        // zip member, decompression limit, --max-depth
     // --live: this text (a capture) is the only input, named "<live>".
     std::optional<std::string> live_text;
   };
@@ -52,7 +53,8 @@ class QueryInput {
   QueryInput(const QueryInput&) = delete;
   QueryInput& operator=(const QueryInput&) = delete;
 
-  // The next input value; nullopt at the end. Throws json::ParseError.
+  // The next input value; nullopt at the end. Throws json::ParseError (a
+  // depth error names --max-depth: source::explain_parse_error).
   std::optional<json::Value> next();
   // jq's "(at ...)" text: "<file>:<line>" or "<unknown>".
   std::string position();
@@ -72,6 +74,7 @@ class QueryInput {
   };
   class ReaderModel;
 
+  std::optional<json::Value> next_value();
   void load();
   void sync_model();
   void switch_to_jq_reader();

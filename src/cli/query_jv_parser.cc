@@ -10,7 +10,6 @@
 namespace netinspect::cli {
 namespace {
 
-constexpr std::size_t kMaxParsingDepth = 10000;  // jq's MAX_PARSING_DEPTH
 constexpr const char* kProduced = "output produced";  // jq's OK sentinel
 
 enum class CharClass : std::uint8_t { Literal, Space, Structure, Quote };
@@ -156,7 +155,7 @@ const char* JvParser::parse_token(char ch) {
   switch (ch) {
     case '[':
     case '{':
-      if (stack_positions_ >= kMaxParsingDepth) return "Exceeds depth limit for parsing";
+      if (stack_positions_ >= flags_.max_depth) return "Exceeds depth limit for parsing";
       if (next_) return "Expected separator between values";
       stack_.emplace_back();
       stack_.back().object = ch == '{';
@@ -219,6 +218,7 @@ const char* JvParser::stream_token(char ch) {
       if (last_seen_ == LastSeen::Comma && last_kind() != json::Kind::Number) {
         return "Expected string key after ',' in object, not '['";
       }
+      if (path_.size() >= flags_.max_depth) return "Exceeds depth limit for parsing";
       path_.push_back(json::Value::number(0));
       last_seen_ = LastSeen::OpenArray;
       break;
@@ -228,6 +228,7 @@ const char* JvParser::stream_token(char ch) {
       if (last_seen_ == LastSeen::Comma && last_kind() != json::Kind::Number) {
         return "Expected string key after ',' in object, not '{'";
       }
+      if (path_.size() >= flags_.max_depth) return "Exceeds depth limit for parsing";
       path_.push_back(json::Value::null());  // the key is not known yet
       last_seen_ = LastSeen::OpenObject;
       break;

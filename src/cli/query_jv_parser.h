@@ -30,6 +30,9 @@ class JvParser {
     bool streaming = false;      // --stream
     bool stream_errors = false;  // --stream-errors (implies streaming)
     bool seq = false;            // --seq
+    // Deepest nesting of arrays/objects (--max-depth; jq's MAX_PARSING_DEPTH).
+    // Also bounds the path in streaming mode, where every event copies it.
+    std::size_t max_depth = 10000;
   };
   enum class Status : std::uint8_t {
     Value,    // `out` holds the next value (or, with stream_errors, an error array)

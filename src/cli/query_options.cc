@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string_view>
+#include <vector>
 
 #include "cli/query_input.h"
 #include "jq/jq.h"
@@ -35,7 +36,8 @@ constexpr const char* kHelpText =
     "snapshots in it (its inspect.json, else every *.json, *.gz and *.zip file, in\n"
     "name order); `-` is standard input. `input_filename` names the file being read.\n"
     "\n"
-    "Streaming: a FILTER of the form `.[] | REST` (as every netstack query is) runs\n"
+    "Streaming: a FILTER of the form `.[] | REST` (as every netstack query is; also\n"
+    "`.[]? | REST`, `try .[] | REST` and either after leading `def`s) runs\n"
     "REST on each element of a top-level array as soon as it is read, so memory stays\n"
     "bounded by the largest entry; the outputs are the same as jq's. When REST starts\n"
     "with `select(.moniker == \"M\")`, entries with another moniker are skipped\n"
@@ -87,6 +89,9 @@ constexpr const char* kHelpText =
     "                            (default 2G-1, jq's limit; e.g. 64M);\n"
     "      --max-array-length N  longest array a program may build\n"
     "                            (default 536870912, jq's limit);\n"
+    "      --stack-size SIZE     stack of the evaluator: deeper recursion ends\n"
+    "                            with \"Maximum call depth exceeded\" (default\n"
+    "                            512M, at least 16M; e.g. 4G);\n"
     "%INPUT_OPTIONS%"
     "  -V, --version             show the jq version this command implements;\n"
     "  -h, --help                show the help;\n"
@@ -146,10 +151,12 @@ void set_named(QueryOptions& options, const std::string& name, json::Value value
 }
 
 // --max-steps / --max-string-size / --max-array-length (`--opt N` or
-// `--opt=N`): they set jq::default_limits(), which every Environment copies.
+// `--opt=N`): they set jq::default_limits(), which every Environment copies;
+// --stack-size sets options.stack_size.
 // nullopt: not one of them; otherwise an error message ("" when taken).
-std::optional<std::string> take_limit_option(int argc, char** argv, int& i) {
-  static constexpr std::string_view kNames[] = {"--max-steps", "--max-string-size", "--max-array-length"};
+std::optional<std::string> take_limit_option(int argc, char** argv, int& i, QueryOptions& options) {
+  static constexpr std::string_view kNames[] = {"--max-steps", "--max-string-size", "--max-array-length",
+                                                "--stack-size"};
   std::string_view arg = argv[i];
   for (std::string_view name : kNames) {
     if (arg.substr(0, name.size()) != name) continue;
@@ -163,6 +170,13 @@ std::optional<std::string> take_limit_option(int argc, char** argv, int& i) {
       continue;
     }
     jq::Limits& limits = jq::default_limits();
+    if (name == "--stack-size") {
+      std::optional<std::uint64_t> size = parse_size(value);
+      if (!size || *size < QueryOptions::kMinEvaluatorStack || *size > (std::uint64_t{1} << 46))
+        return "--stack-size takes a size from 16M to 64T such as 2G, not '" + value + "'";
+      options.stack_size = static_cast<std::size_t>(*size);
+      return std::string();
+    }
     if (name == "--max-string-size") {
       std::optional<std::uint64_t> size = parse_size(value);
       if (!size) return "--max-string-size takes a size such as 64M or 2G, not '" + value + "'";
@@ -191,6 +205,12 @@ std::optional<int> parse_query_options(int argc, char** argv, QueryOptions& opti
   bool options_done = false;
   bool further_strings = false;
   bool further_json = false;
+  struct FileArgument {
+    const char* name;
+    const char* path;
+    bool raw;
+  };
+  std::vector<FileArgument> files_to_load;  // --slurpfile / --rawfile
 
   for (int i = 1; i < argc; ++i) {
     const char* arg = argv[i];
@@ -232,7 +252,7 @@ std::optional<int> parse_query_options(int argc, char** argv, QueryOptions& opti
         options.live = true;
         continue;
       }
-      if (std::optional<std::string> limit_error = take_limit_option(argc, argv, i)) {
+      if (std::optional<std::string> limit_error = take_limit_option(argc, argv, i, options)) {
         if (limit_error->empty()) continue;
         usage_error(limit_error->c_str());
       }
@@ -344,14 +364,10 @@ std::optional<int> parse_query_options(int argc, char** argv, QueryOptions& opti
           return 2;
         }
         if (options.named.find(argv[i + 1]) == nullptr) {
-          std::string error;
-          std::optional<json::Value> data = load_file_value(argv[i + 2], raw, error);
-          if (!data) {
-            std::fprintf(stderr, "jq: Bad JSON in --%s %s %s: %s\n", which, argv[i + 1], argv[i + 2],
-                         error.c_str());
-            return 2;
-          }
-          set_named(options, argv[i + 1], std::move(*data));
+          // Read once every option is known (--max-depth may come later);
+          // the name is taken now, as jq keeps the first definition.
+          set_named(options, argv[i + 1], json::Value::null());
+          files_to_load.push_back({argv[i + 1], argv[i + 2], raw});
         }
         i += 2;
       } else if (take('h', "help")) {
@@ -382,6 +398,16 @@ std::optional<int> parse_query_options(int argc, char** argv, QueryOptions& opti
     }
   }
 
+  for (const FileArgument& file : files_to_load) {
+    std::string error;
+    std::optional<json::Value> data = load_file_value(file.path, file.raw, error, options.input.open.parse);
+    if (!data) {
+      const char* which = file.raw ? "rawfile" : "slurpfile";
+      std::fprintf(stderr, "jq: Bad JSON in --%s %s %s: %s\n", which, file.name, file.path, error.c_str());
+      return 2;
+    }
+    options.named.set(file.name, std::move(*data));
+  }
   return std::nullopt;
 }
 

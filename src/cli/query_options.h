@@ -5,6 +5,7 @@
 // --jsonargs, positional arguments.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +44,11 @@ struct QueryOptions {
   InputOptions input;                      // --member, --max-decompressed-size, --moniker, --no-progress
   bool live = false;                       // --live: this host's captured network stack is the input
   bool no_streaming = false;               // --no-streaming: always read whole values (for comparisons)
+  // --stack-size: the evaluator thread's stack; jq recursion ends with
+  // "Maximum call depth exceeded" near its end (docs/limits.md).
+  std::size_t stack_size = kDefaultEvaluatorStack;
+  static constexpr std::size_t kDefaultEvaluatorStack = std::size_t{512} << 20;
+  static constexpr std::size_t kMinEvaluatorStack = std::size_t{16} << 20;
 };
 
 // Parses `argv[1..argc)` (argv[0] is the command name). Returns the exit code

@@ -14,6 +14,24 @@ bool is_iterate_input(const Node& node) {
   return node.kind == Node::Kind::Iterate && (!node.target || node.target->kind == Node::Kind::Identity);
 }
 
+// `.[]` or `.[]?` (`try .[]` without catch). On an array both give its
+// elements and nothing else; the `?` only hides `.[]`'s own error on a value
+// that cannot be iterated, and such a value is never split into elements. An
+// error raised later in the pipe is not caught by it (jq 1.7+ and 1.6 agree).
+bool is_iterate_input_or_try(const Node& node) {
+  if (is_iterate_input(node)) return true;
+  return node.kind == Node::Kind::Try && !node.handler && node.body && is_iterate_input(*node.body);
+}
+
+// Whether the definitions define `select/1`, so that a `select(...)` in REST
+// is not the builtin.
+bool redefines_select(const Node& defs) {
+  for (const auto& function : defs.functions) {
+    if (function && function->name == "select" && function->params.size() == 1) return true;
+  }
+  return false;
+}
+
 bool observes_input_stream(const Node& node);
 
 bool any_observes(const jq::NodePtr& node) { return node && observes_input_stream(*node); }
@@ -92,17 +110,31 @@ std::optional<StreamPlan> plan_streaming(std::string_view program) {
     return std::nullopt;
   }
   if (!parsed.imports.empty() || !parsed.module_metadata.is_null() || !parsed.body) return std::nullopt;
-  const Node& body = *parsed.body;
-  if (observes_input_stream(body)) return std::nullopt;
+  if (observes_input_stream(*parsed.body)) return std::nullopt;  // definitions included
+  // Leading definitions (`def f: ...; .[] | f`): REST keeps their text, since it
+  // may call them; they are the program's text up to its main expression.
+  const Node* body = parsed.body.get();
+  std::string definitions;
+  bool select_redefined = false;
+  if (body->kind == Node::Kind::FuncDefs) {
+    if (!body->body) return std::nullopt;  // a library without a main expression
+    select_redefined = redefines_select(*body);
+    body = body->body.get();
+    if (body->pos.offset > program.size()) return std::nullopt;
+    definitions = std::string(program.substr(0, body->pos.offset));
+  }
   StreamPlan plan;
-  if (is_iterate_input(body)) {
-    plan.rest = ".";
+  if (is_iterate_input_or_try(*body)) {
+    plan.rest = definitions + ".";
     return plan;
   }
-  if (body.kind != Node::Kind::Pipe || !body.lhs || !body.rhs || !is_iterate_input(*body.lhs)) return std::nullopt;
-  const Node& rest = *body.rhs;
+  if (body->kind != Node::Kind::Pipe || !body->lhs || !body->rhs || !is_iterate_input_or_try(*body->lhs)) {
+    return std::nullopt;
+  }
+  const Node& rest = *body->rhs;
   if (rest.pos.end <= rest.pos.offset || rest.pos.end > program.size()) return std::nullopt;
-  plan.rest = std::string(program.substr(rest.pos.offset, rest.pos.end - rest.pos.offset));
+  plan.rest = definitions + std::string(program.substr(rest.pos.offset, rest.pos.end - rest.pos.offset));
+  if (select_redefined) return plan;
   // The first stage of REST: the left end of its (right-nested) pipe chain.
   const Node* first = &rest;
   while (first->kind == Node::Kind::Pipe && first->lhs) first = first->lhs.get();

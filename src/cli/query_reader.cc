@@ -58,7 +58,17 @@ struct QueryReader::Current {
   }
 };
 
-QueryReader::QueryReader(Settings settings) : settings_(std::move(settings)), parser_(settings_.flags) {
+namespace {
+
+JvParser::Flags with_depth(JvParser::Flags flags, const source::OpenOptions& open) {
+  flags.max_depth = open.parse.max_depth;
+  return flags;
+}
+
+}  // namespace
+
+QueryReader::QueryReader(Settings settings)
+    : settings_(std::move(settings)), parser_(with_depth(settings_.flags, settings_.open)) {
   if (!settings_.loaded.empty()) {
     for (const Settings::Loaded& file : settings_.loaded) files_.push_back({file.name, "", file.error, file.text});
     settings_.files.clear();
@@ -154,7 +164,7 @@ std::optional<json::Value> QueryReader::next() {
       parser_.set_buffer(chunk_, !is_last);
     }
     const JvParser::Status status = parser_.next(value, error);
-    if (status == JvParser::Status::Error) throw json::ParseError(error, 0, 0);
+    if (status == JvParser::Status::Error) throw json::ParseError(source::explain_parse_error(std::move(error)), 0, 0);
     if (slurped_) {
       has_more = parser_.remaining() != 0;
       if (status == JvParser::Status::Value) slurped_->push_back(std::move(value));

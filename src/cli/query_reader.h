@@ -24,7 +24,7 @@ class QueryReader {
   struct Settings {
     std::vector<std::string> files;  // empty: standard input
     bool slurp = false;
-    JvParser::Flags flags;
+    JvParser::Flags flags;  // its max_depth is taken from open.parse
     source::OpenOptions open;
     std::optional<std::string> live_text;  // --live: the only input, "<live>"
     // Inputs already in memory, used instead of `files` when not empty: the

@@ -1,27 +1,18 @@
 #include "cli/query_stream.h"
 
-#include <sys/stat.h>
-
 #include <cstdio>
-#include <cstring>
 
 namespace netinspect::cli {
 namespace {
 
-// Sum of the regular files' sizes, for the progress bar's ETA; 0 when some
-// input's size is unknown (stdin, compressed, directories).
+// Sum of the files' sizes, for the progress bar's ETA; 0 when some input's
+// size is unknown (stdin, compressed, directories).
 std::uint64_t known_total(const std::vector<std::string>& files) {
   std::uint64_t total = 0;
   for (const std::string& path : files) {
-    struct stat st;
-    if (path == "-" || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return 0;
-    char head[2] = {};
-    if (std::FILE* file = std::fopen(path.c_str(), "rb")) {
-      const std::size_t got = std::fread(head, 1, 2, file);
-      std::fclose(file);
-      if (got == 2 && ((head[0] == '\x1f' && head[1] == '\x8b') || (head[0] == 'P' && head[1] == 'K'))) return 0;
-    }
-    total += static_cast<std::uint64_t>(st.st_size);
+    const std::uint64_t size = source::plain_file_size(path);
+    if (size == 0) return 0;
+    total += size;
   }
   return total;
 }

@@ -167,12 +167,15 @@ int run_sockets_command(int argc, char** argv) {
   for (const netstack::Snapshot& snapshot : snapshots) {
     netstack::Surprises surprises;
     Block block{snapshot.label, {}};
-    for (const netstack::Socket& socket : netstack::sockets(snapshot, surprises)) {
+    std::vector<netstack::Socket> sockets = netstack::sockets(snapshot, surprises, with_options);
+    std::vector<const netstack::Socket*> kept;
+    kept.reserve(sockets.size());
+    for (const netstack::Socket& socket : sockets) {
       if (!filter.matches(socket)) continue;
       if (program) {
         bool pass = false;
         try {
-          program->run(socket.raw, env, [&](const json::Value& out) {
+          program->run(json::materialize(socket.raw), env, [&](const json::Value& out) {
             pass = out.truthy();
             throw FirstOutput{};
           });
@@ -183,8 +186,9 @@ int run_sockets_command(int argc, char** argv) {
         }
         if (!pass) continue;
       }
-      block.rows.push_back(netstack::to_json(socket, with_options));
+      kept.push_back(&socket);
     }
+    block.rows = build_rows(kept.size(), [&](std::size_t i) { return netstack::to_json(*kept[i], with_options); });
     sort_rows(block.rows, sort, keys);
     if (options.format == OutputFormat::Table) {
       // The table's joined NIC cell ("2 wlanx62"), added after sorting.
@@ -192,13 +196,15 @@ int run_sockets_command(int argc, char** argv) {
     }
     report_surprises(kCommand, options, snapshot, surprises);
     blocks.push_back(std::move(block));
+    keep_until_exit(std::move(sockets));
   }
   if (where_errors > 0) {
     std::fprintf(stderr, "netinspect sockets: --where failed on %zu socket(s), which were left out: %s\n",
                  where_errors, first_where_error.c_str());
   }
   std::string out;
-  write_blocks(columns(with_options), keys, std::move(blocks), options, out);
+  write_blocks(columns(with_options), keys, blocks, options, out);
+  keep_until_exit(std::move(blocks));
   keep_until_exit(std::move(snapshots));
   return write_stdout(kCommand, out);
 }

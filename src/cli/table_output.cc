@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <cstdlib>
 #include <numeric>
+#include <thread>
 
+#include "export/export.h"
 #include "json/write.h"
 
 namespace netinspect::cli {
@@ -145,37 +147,53 @@ void render_table(const std::vector<Column>& columns, const std::vector<json::Va
   }
 }
 
-std::string csv_field(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
-
 void render_csv(const std::vector<std::string>& keys, const std::vector<json::Value>& rows, std::string& out) {
   // RFC 4180 lines end with CRLF.
   for (std::size_t k = 0; k < keys.size(); ++k) {
     if (k) out += ',';
-    out += csv_field(keys[k]);
+    exporter::append_csv_field(keys[k], out);
   }
   out += "\r\n";
   for (const json::Value& row : rows) {
     for (std::size_t k = 0; k < keys.size(); ++k) {
       if (k) out += ',';
-      out += csv_field(cell_text(row.get(keys[k]), true));
+      exporter::append_csv_field(cell_text(row.get(keys[k]), true), out);
     }
     out += "\r\n";
   }
 }
 
+namespace {
+
+// Below this many rows one thread writes them all.
+constexpr std::size_t kParallelRows = 4096;
+
+// `rows` written as one pretty JSON array; many rows are written in two
+// halves on two threads ("[\n  a,\n  b\n]" then joined where they meet).
+void write_json_array(const std::vector<json::Value>& rows, const json::WriteOptions& options, std::string& out) {
+  if (rows.size() < kParallelRows || std::thread::hardware_concurrency() < 2) {
+    json::write(json::Value::array(rows), options, out);
+    return;
+  }
+  const auto half = rows.begin() + static_cast<std::ptrdiff_t>(rows.size() / 2);
+  std::string second;
+  std::thread worker([&] { json::write(json::Value::array(json::Array(half, rows.end())), options, second); });
+  std::string first;
+  json::write(json::Value::array(json::Array(rows.begin(), half)), options, first);
+  worker.join();
+  // first is "[\n  ...\n]", second "[\n  ...\n]": drop first's "\n]" and second's "[".
+  first.resize(first.size() - 2);
+  out += first;
+  out += ',';
+  out.append(second, 1);
+}
+
+}  // namespace
+
 void render_json(const std::vector<json::Value>& rows, std::string& out) {
   json::WriteOptions options;
   options.indent = 2;
-  json::write(json::Value::array(rows), options, out);
+  write_json_array(rows, options, out);
   out += '\n';
 }
 

@@ -56,9 +56,6 @@ void render_rows(const std::vector<Column>& columns, const std::vector<std::stri
 // The keys of a row object, in order (for csv_keys).
 std::vector<std::string> keys_of(const json::Value& row);
 
-// RFC 4180 field: quoted when it holds a comma, quote, CR or LF.
-std::string csv_field(std::string_view text);
-
 // "\x1b[1m" etc. when colour is on, "" otherwise.
 struct Style {
   bool on = false;

@@ -9,7 +9,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <exception>
 #include <set>
+#include <thread>
 #include <utility>
 
 #include "capture/capture.h"
@@ -89,7 +91,9 @@ InputOptionParse take_view_option(int argc, char** argv, int& i, ViewOptions& op
     ++i;
     return InputOptionParse::Taken;
   }
-  return take_input_option(argc, argv, i, options.input, error);
+  const InputOptionParse taken = take_input_option(argc, argv, i, options.input, error);
+  if (taken == InputOptionParse::Taken) ++i;  // it leaves i on the last word it used
+  return taken;
 }
 
 std::optional<int> take_view_option_or_source(std::string_view command, int argc, char** argv, int& i,
@@ -183,7 +187,10 @@ int load_snapshots(std::string_view command, const ViewOptions& options, std::ve
   }
   for (const std::string& path : paths) {
     try {
+      Progress progress(options.input.progress, source::plain_file_size(path));
+      load.progress = [&progress](std::size_t bytes) { progress.update(bytes); };
       out.push_back(netstack::load_path(path, options.input.open, load));
+      load.progress = nullptr;
     } catch (const source::SourceError& error) {
       return usage_error(command, error.what());
     } catch (const json::ParseError& error) {
@@ -191,11 +198,6 @@ int load_snapshots(std::string_view command, const ViewOptions& options, std::ve
     }
   }
   return 0;
-}
-
-void keep_until_exit(std::vector<netstack::Snapshot> snapshots) {
-  static auto* kept = new std::vector<netstack::Snapshot>();
-  for (netstack::Snapshot& snapshot : snapshots) kept->push_back(std::move(snapshot));
 }
 
 int load_entry_sets(std::string_view command, const ViewOptions& options, std::vector<EntrySet>& out,
@@ -227,8 +229,12 @@ int load_entry_sets(std::string_view command, const ViewOptions& options, std::v
     EntrySet set{source_label(path), path, {}};
     try {
       auto stream = source::open_entries(path, options.input.open);
+      Progress progress(options.input.progress, source::plain_file_size(path));
       source::Entry entry;
-      while (stream->next(entry)) set.entries.push_back(source::parse_entry(*stream, entry));
+      while (stream->next(entry)) {
+        set.entries.push_back(source::parse_entry(*stream, entry));
+        progress.update(stream->bytes_consumed());
+      }
     } catch (const source::SourceError& error) {
       return usage_error(command, error.what());
     } catch (const json::ParseError& error) {
@@ -254,15 +260,15 @@ void report_surprises(std::string_view command, const ViewOptions& options, cons
 }
 
 void write_blocks(const std::vector<Column>& columns, const std::vector<std::string>& csv_keys,
-                  std::vector<Block> blocks, const ViewOptions& options, std::string& out) {
+                  const std::vector<Block>& blocks, const ViewOptions& options, std::string& out) {
   RenderOptions render = detect_render_options(options.format);
   bool single_table = options.format == OutputFormat::Csv || options.format == OutputFormat::Ndjson;
   bool merge = options.merge || (single_table && blocks.size() > 1);
   if (merge) {
     std::vector<json::Value> rows;
-    for (Block& block : blocks) {
+    for (const Block& block : blocks) {
       json::Value label = json::Value::string(block.label);
-      for (json::Value& row : block.rows) {
+      for (const json::Value& row : block.rows) {
         json::Object merged;
         merged.reserve(row.size() + 1);
         merged.set("snapshot", label);
@@ -285,6 +291,35 @@ void write_blocks(const std::vector<Column>& columns, const std::vector<std::str
     }
     render_rows(columns, csv_keys, blocks[b].rows, render, out);
   }
+}
+
+std::vector<json::Value> build_rows(std::size_t count, const std::function<json::Value(std::size_t)>& make_row) {
+  constexpr std::size_t kParallelRows = 4096;
+  std::vector<json::Value> rows(count);
+  const auto fill = [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) rows[i] = make_row(i);
+  };
+  if (count < kParallelRows || std::thread::hardware_concurrency() < 2) {
+    fill(0, count);
+    return rows;
+  }
+  std::exception_ptr error;
+  std::thread worker([&] {
+    try {
+      fill(count / 2, count);
+    } catch (...) {
+      error = std::current_exception();
+    }
+  });
+  try {
+    fill(0, count / 2);
+  } catch (...) {
+    worker.join();
+    throw;
+  }
+  worker.join();
+  if (error) std::rethrow_exception(error);
+  return rows;
 }
 
 int write_stdout(std::string_view command, const std::string& text) {

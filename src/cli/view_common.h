@@ -3,6 +3,8 @@
 // reporting, and writing one block per snapshot or one `--merge`d block.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -77,12 +79,20 @@ bool take_live_interval(int argc, char** argv, int& i, std::optional<double>& se
 
 // Freeing the millions of nodes of a big snapshot one by one takes a quarter
 // of a view's time, just before the process ends and the OS reclaims them at
-// once: views hand their snapshots here when done. They stay reachable, so
-// leak checkers stay quiet.
-void keep_until_exit(std::vector<netstack::Snapshot> snapshots);
+// once: views hand their snapshots, rows and sockets here when done. They
+// stay reachable, so leak checkers stay quiet.
+template <class T>
+void keep_until_exit(T value) {
+  static auto* kept = new std::vector<std::shared_ptr<void>>();
+  kept->push_back(std::make_shared<T>(std::move(value)));
+}
 // With --strict: each of the snapshot's and the view's surprises, once.
 void report_surprises(std::string_view command, const ViewOptions& options, const netstack::Snapshot& snapshot,
                       const netstack::Surprises& view_surprises);
+
+// make_row(0), ..., make_row(count - 1), in order; on two threads when there
+// are thousands (make_row must only read what the threads share).
+std::vector<json::Value> build_rows(std::size_t count, const std::function<json::Value(std::size_t)>& make_row);
 
 struct Block {
   std::string label;  // the snapshot's label
@@ -94,7 +104,7 @@ struct Block {
 // `snapshot` key (--merge; always for CSV and NDJSON when there are several
 // snapshots, since those formats hold one table).
 void write_blocks(const std::vector<Column>& columns, const std::vector<std::string>& csv_keys,
-                  std::vector<Block> blocks, const ViewOptions& options, std::string& out);
+                  const std::vector<Block>& blocks, const ViewOptions& options, std::string& out);
 
 // Writes `text` to stdout; 0, or 2 with a message when the write fails.
 int write_stdout(std::string_view command, const std::string& text);

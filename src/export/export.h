@@ -98,6 +98,9 @@ std::string part_path(std::string_view table, std::string_view date, unsigned jo
 // CSV: the header line of a table, and one row (RFC 4180; null is an empty
 // field, booleans true/false, arrays and objects their compact JSON).
 std::string csv_header(const Table& table);
+// One RFC 4180 field: quoted when it holds a comma, quote, CR or LF, quotes
+// doubled (also the views' `--csv`).
+void append_csv_field(std::string_view text, std::string& out);
 void append_csv_row(const Table& table, const json::Value& row, std::string& out);
 void append_ndjson_row(const json::Value& row, std::string& out);
 

@@ -77,8 +77,6 @@ std::string part_path(std::string_view table, std::string_view date, unsigned jo
          "." + std::string(extension(format));
 }
 
-namespace {
-// RFC 4180: quoted when it holds a comma, quote, CR or LF; quotes doubled.
 void append_csv_field(std::string_view text, std::string& out) {
   if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
     out += text;
@@ -91,6 +89,8 @@ void append_csv_field(std::string_view text, std::string& out) {
   }
   out += '"';
 }
+
+namespace {
 
 void append_csv_value(const json::Value& value, std::string& out) {
   switch (value.kind()) {

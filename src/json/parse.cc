@@ -10,7 +10,9 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "json/number_syntax.h"
@@ -444,11 +446,24 @@ class ExactParser {
 
 constexpr std::size_t kFastPathMaxDepth = 512;
 
+// Members of the top-level object to leave unparsed (json::materialize's
+// `keep_unparsed`), with what Value::unparsed needs to point into the text.
+struct UnparsedMembers {
+  std::span<const std::string_view> names;
+  std::shared_ptr<const void> owner;
+  std::string_view text;      // what is being parsed, kept alive by owner
+  const char* padded = nullptr;  // where simdjson reads text: itself or a copy
+  std::size_t max_depth = 0;
+};
+
 class FastConverter {
  public:
   // Converts the array or object at the start of `doc`; false if simdjson
   // rejected something or any detail needs the exact parser.
-  bool convert_document(simdjson::ondemand::document& doc, Value& out) {
+  bool convert_document(simdjson::ondemand::document& doc, Value& out, const UnparsedMembers* unparsed) {
+    values_.clear();  // a failed conversion may have left some behind
+    entries_.clear();
+    unparsed_ = unparsed;
     simdjson::ondemand::json_type type;
     if (doc.type().get(type)) return false;
     if (type == simdjson::ondemand::json_type::array) {
@@ -493,7 +508,12 @@ class FastConverter {
       if (field.unescaped_key().get(key)) return false;
       std::string key_copy(key);
       Value v;
-      if (!convert_value(field.value(), depth, v)) return false;
+      if (depth == 1 && unparsed_ != nullptr &&
+          std::find(unparsed_->names.begin(), unparsed_->names.end(), key) != unparsed_->names.end()) {
+        if (!keep_unparsed(field.value(), v)) return false;
+      } else if (!convert_value(field.value(), depth, v)) {
+        return false;
+      }
       entries_.emplace_back(std::move(key_copy), std::move(v));
     }
     std::vector<Object::Entry> fields(std::make_move_iterator(entries_.begin() + static_cast<std::ptrdiff_t>(mark)),
@@ -549,29 +569,78 @@ class FastConverter {
     return false;
   }
 
+  // A member value that is a container becomes Value::unparsed over the
+  // original text; scalars are converted as usual.
+  bool keep_unparsed(simdjson::ondemand::value v, Value& out) {
+    simdjson::ondemand::json_type type;
+    if (v.type().get(type)) return false;
+    std::string_view raw;
+    if (type == simdjson::ondemand::json_type::object) {
+      simdjson::ondemand::object object;
+      if (v.get_object().get(object) || object.raw_json().get(raw)) return false;
+    } else if (type == simdjson::ondemand::json_type::array) {
+      simdjson::ondemand::array array;
+      if (v.get_array().get(array) || array.raw_json().get(raw)) return false;
+    } else {
+      return convert_value(v, 1, out);
+    }
+    while (!raw.empty() && is_whitespace(raw.back())) raw.remove_suffix(1);
+    const std::size_t offset = static_cast<std::size_t>(raw.data() - unparsed_->padded);
+    if (offset + raw.size() > unparsed_->text.size()) return false;
+    // jq counts the enclosing object and its pending key towards the depth.
+    if (unparsed_->max_depth <= 2) return false;
+    out = Value::unparsed(unparsed_->owner, unparsed_->text.substr(offset, raw.size()), unparsed_->max_depth - 2);
+    return true;
+  }
+
   std::vector<Value> values_;
   std::vector<Object::Entry> entries_;
+  const UnparsedMembers* unparsed_ = nullptr;
+};
+
+// simdjson reads up to SIMDJSON_PADDING bytes past the end of its input
+// (their content does not matter). Text that has them readable already is
+// parsed in place; other text is copied into a buffer with room for them,
+// grown without zero-filling.
+class PaddedBuffer {
+ public:
+  const char* hold(std::string_view text) {
+    const std::size_t needed = text.size() + simdjson::SIMDJSON_PADDING;
+    if (needed > capacity_) {
+      capacity_ = std::max(needed, capacity_ + capacity_ / 2);
+      data_ = std::make_unique_for_overwrite<char[]>(capacity_);
+    }
+    std::memcpy(data_.get(), text.data(), text.size());
+    std::memset(data_.get() + text.size(), ' ', simdjson::SIMDJSON_PADDING);
+    return data_.get();
+  }
+
+ private:
+  std::unique_ptr<char[]> data_;
+  std::size_t capacity_ = 0;
 };
 
 // Parses the container starting at text[0]; on success `consumed` is the
-// offset just past it. False means: use the exact parser.
-bool fast_parse_container(std::string_view text, simdjson::ondemand::parser& parser,
-                          std::vector<char>& padded, Value& out, std::size_t& consumed) {
+// offset just past it. False means: use the exact parser. `readable_after` is
+// how many bytes after `text` may be read (SIMDJSON_PADDING or more: no copy).
+bool fast_parse_container(std::string_view text, std::size_t readable_after, simdjson::ondemand::parser& parser,
+                          PaddedBuffer& padded, Value& out, std::size_t& consumed,
+                          UnparsedMembers* unparsed = nullptr) {
   if (text.size() > 0xFFFFFFFFull) return false;  // simdjson's capacity limit
-  padded.resize(text.size() + simdjson::SIMDJSON_PADDING);
-  std::memcpy(padded.data(), text.data(), text.size());
-  std::memset(padded.data() + text.size(), ' ', simdjson::SIMDJSON_PADDING);
+  const char* base = readable_after >= simdjson::SIMDJSON_PADDING ? text.data() : padded.hold(text);
   simdjson::ondemand::document doc;
-  if (parser.iterate(padded.data(), text.size(), padded.size()).get(doc)) return false;
-  FastConverter converter;
-  if (!converter.convert_document(doc, out)) return false;
+  if (parser.iterate(base, text.size(), text.size() + simdjson::SIMDJSON_PADDING).get(doc)) return false;
+  // One converter per thread: its child stacks keep their capacity.
+  thread_local FastConverter converter;
+  if (unparsed != nullptr) unparsed->padded = base;
+  if (!converter.convert_document(doc, out, unparsed)) return false;
   const char* location = nullptr;
   if (doc.current_location().get(location)) {
     // At the end of the input: the whole text was one document.
     consumed = text.size();
     return true;
   }
-  consumed = static_cast<std::size_t>(location - padded.data());
+  consumed = static_cast<std::size_t>(location - base);
   return consumed <= text.size();
 }
 
@@ -606,7 +675,7 @@ struct ValueReader::Impl {
   Impl(std::string_view text, const ParseOptions& options) : exact(text, options) {}
   ExactParser exact;
   simdjson::ondemand::parser parser;
-  std::vector<char> padded;
+  PaddedBuffer padded;
   bool fast_path_enabled = true;
   bool failed = false;
   // Line accounting for line(): newlines counted up to `counted`.
@@ -638,7 +707,7 @@ bool ValueReader::next(Value& out) {
       for (std::size_t window : {std::min(rest, kProbeWindow), rest}) {
         std::size_t consumed = 0;
         Value v;
-        if (fast_parse_container(text.substr(pos, window), impl.parser, impl.padded, v, consumed)) {
+        if (fast_parse_container(text.substr(pos, window), 0, impl.parser, impl.padded, v, consumed)) {
           impl.exact.set_position(pos + consumed);
           impl.last_value_end = pos + consumed;
           if (consumed < kProbeWindow) impl.fast_path_enabled = false;
@@ -682,17 +751,21 @@ std::size_t ValueReader::line() const {
   return impl.newlines;
 }
 
-Value parse(std::string_view text, const ParseOptions& options) {
+namespace {
+
+Value parse_text(std::string_view text, std::size_t readable_after, const ParseOptions& options,
+                 UnparsedMembers* unparsed) {
   // Fast path: one container, nothing but whitespace after it.
   std::size_t start = 0;
   while (start < text.size() && is_whitespace(text[start])) ++start;
   if (start < text.size() && (text[start] == '[' || text[start] == '{') &&
       text.size() - start >= kFastPathMinBytes) {
     thread_local simdjson::ondemand::parser parser;
-    thread_local std::vector<char> padded;
+    thread_local PaddedBuffer padded;
     Value v;
     std::size_t consumed = 0;
-    if (fast_parse_container(text.substr(start), parser, padded, v, consumed)) {
+    if (unparsed != nullptr) unparsed->text = text.substr(start);
+    if (fast_parse_container(text.substr(start), readable_after, parser, padded, v, consumed, unparsed)) {
       std::size_t end = start + consumed;
       while (end < text.size() && is_whitespace(text[end])) ++end;
       if (end == text.size()) return v;
@@ -704,5 +777,20 @@ Value parse(std::string_view text, const ParseOptions& options) {
   if (exact.next()) throw ParseError("Unexpected extra JSON values", 0, 0);
   return std::move(*first);
 }
+
+}  // namespace
+
+Value parse(std::string_view text, const ParseOptions& options) { return parse_text(text, 0, options, nullptr); }
+
+namespace detail {
+
+Value parse_keeping_unparsed(const std::shared_ptr<const void>& owner, std::string_view text,
+                             std::size_t max_depth, std::span<const std::string_view> names) {
+  static_assert(Value::kUnparsedPadding >= simdjson::SIMDJSON_PADDING);
+  UnparsedMembers unparsed{names, owner, text, nullptr, max_depth};
+  return parse_text(text, Value::kUnparsedPadding, ParseOptions{max_depth}, names.empty() ? nullptr : &unparsed);
+}
+
+}  // namespace detail
 
 }  // namespace netinspect::json

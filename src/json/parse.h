@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -53,6 +55,15 @@ class ValueReader {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+namespace detail {
+// For Value::unparsed: parses `text` (kept alive with Value::kUnparsedPadding
+// readable bytes after it by `owner`) in place, as parse() does, except that
+// the members of its top-level object named in `names` stay unparsed when they
+// are containers. Falls back to parsing them when the fast path does not apply.
+Value parse_keeping_unparsed(const std::shared_ptr<const void>& owner, std::string_view text,
+                             std::size_t max_depth, std::span<const std::string_view> names);
+}  // namespace detail
 
 // Appends code point `cp` (at most U+10FFFF) to `out` as UTF-8: the one encoder
 // of the JSON, jq and JSON5 readers and the jq builtins.

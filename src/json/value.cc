@@ -1,11 +1,14 @@
 #include "json/value.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <mutex>
 
 #include "json/decimal.h"
+#include "json/parse.h"
 #include "json/write.h"
 
 namespace netinspect::json {
@@ -20,7 +23,9 @@ struct Value::Payload {
   // taking their children first, so every payload dies with no container left.
   using Owned = std::pair<Kind, std::shared_ptr<Payload>>;
   static void take_if_last(Value& child, std::vector<Owned>& work) {
-    if ((child.kind_ == Kind::Array || child.kind_ == Kind::Object) && child.payload_ &&
+    // An unparsed container's payload is not an Array/ObjectPayload; it frees
+    // its parsed value (if any) itself, whose payload then frees iteratively.
+    if ((child.kind_ == Kind::Array || child.kind_ == Kind::Object) && child.payload_ && !child.unparsed_ &&
         child.payload_.use_count() == 1) {
       work.emplace_back(child.kind_, std::move(child.payload_));
     }
@@ -63,6 +68,16 @@ struct ObjectPayload : Value::Payload {
   ObjectPayload(const ObjectPayload&) = delete;
   ObjectPayload& operator=(const ObjectPayload&) = delete;
   Object fields;
+};
+struct UnparsedPayload : Value::Payload {
+  UnparsedPayload(std::shared_ptr<const void> o, std::string_view t, std::size_t depth)
+      : owner(std::move(o)), text(t), max_depth(depth) {}
+  std::shared_ptr<const void> owner;
+  std::string_view text;
+  std::size_t max_depth;
+  std::once_flag once;
+  std::atomic<bool> done{false};
+  Value value;  // set once by Value::parsed()
 };
 
 }  // namespace
@@ -135,6 +150,33 @@ Value Value::object(Object o) {
   return v;
 }
 
+Value Value::unparsed(std::shared_ptr<const void> owner, std::string_view text, std::size_t max_depth) {
+  std::size_t start = text.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos || (text[start] != '[' && text[start] != '{')) {
+    throw std::invalid_argument("json::Value::unparsed needs an array or object");
+  }
+  Value v(text[start] == '[' ? Kind::Array : Kind::Object);
+  v.unparsed_ = true;
+  v.payload_ = std::make_shared<UnparsedPayload>(std::move(owner), text, max_depth);
+  return v;
+}
+
+const Value& Value::parsed() const {
+  auto& payload = static_cast<UnparsedPayload&>(*payload_);
+  std::call_once(payload.once, [&] {
+    payload.value = detail::parse_keeping_unparsed(payload.owner, payload.text, payload.max_depth, {});
+    payload.done.store(true, std::memory_order_release);
+  });
+  return payload.value;
+}
+
+Value materialize(const Value& value, std::span<const std::string_view> keep_unparsed) {
+  if (!value.unparsed_) return value;
+  auto& payload = static_cast<const UnparsedPayload&>(*value.payload_);
+  if (payload.done.load(std::memory_order_acquire)) return payload.value;
+  return detail::parse_keeping_unparsed(payload.owner, payload.text, payload.max_depth, keep_unparsed);
+}
+
 const std::string* Value::number_literal_text() const {
   if (kind_ != Kind::Number || !payload_) return nullptr;
   return &static_cast<const StringPayload*>(payload_.get())->text;
@@ -147,15 +189,18 @@ const std::string& Value::as_string() const {
 
 const Array& Value::as_array() const {
   if (kind_ != Kind::Array || !payload_) return kEmptyArray;
+  if (unparsed_) return parsed().as_array();
   return static_cast<const ArrayPayload*>(payload_.get())->items;
 }
 
 const Object& Value::as_object() const {
   if (kind_ != Kind::Object || !payload_) return kEmptyObject;
+  if (unparsed_) return parsed().as_object();
   return static_cast<const ObjectPayload*>(payload_.get())->fields;
 }
 
 Array& Value::mutable_array() {
+  if (unparsed_) *this = Value(parsed());  // shares the kept payload: copied below
   if (kind_ != Kind::Array) *this = array();
   if (!payload_) {
     payload_ = std::make_shared<ArrayPayload>(Array{});
@@ -166,6 +211,7 @@ Array& Value::mutable_array() {
 }
 
 Object& Value::mutable_object() {
+  if (unparsed_) *this = Value(parsed());
   if (kind_ != Kind::Object) *this = object();
   if (!payload_) {
     payload_ = std::make_shared<ObjectPayload>(Object{});

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -48,6 +49,15 @@ class Value {
   static Value array(Array a = {});
   static Value object();  // {} (Object is incomplete here, so no default argument)
   static Value object(Object o);
+  // An array or object kept as its JSON text (`text`, inside `owner`) until
+  // first read: as_array()/as_object() parse it then and keep the result.
+  // Big snapshots are read this way so that a view can parse one socket at a
+  // time (see materialize()). The text is not checked here: reading a
+  // malformed one throws json::ParseError. `owner` keeps `text` and at least
+  // kUnparsedPadding readable bytes after it alive (the parser reads ahead, in
+  // place); `text` must start with '[' or '{'.
+  static constexpr std::size_t kUnparsedPadding = 64;
+  static Value unparsed(std::shared_ptr<const void> owner, std::string_view text, std::size_t max_depth);
 
   Kind kind() const { return kind_; }
   bool is_null() const { return kind_ == Kind::Null; }
@@ -58,6 +68,7 @@ class Value {
   bool is_object() const { return kind_ == Kind::Object; }
   // jq truthiness: everything except null and false.
   bool truthy() const { return kind_ != Kind::Null && kind_ != Kind::False; }
+  bool is_unparsed() const { return unparsed_; }  // made by unparsed()
   std::string_view type_name() const { return kind_name(kind_); }
 
   double as_number() const { return number_; }  // precondition: is_number()
@@ -85,8 +96,11 @@ class Value {
  private:
   explicit Value(Kind kind) : kind_(kind) {}
   friend Value negate_number(const Value& number);
+  friend Value materialize(const Value& value, std::span<const std::string_view> keep_unparsed);
+  const Value& parsed() const;  // of an unparsed container: parses once, keeps it
   Kind kind_ = Kind::Null;
   bool literal_ = false;  // number parsed from text
+  bool unparsed_ = false;  // payload_ is the JSON text of a container
   double number_ = 0;     // kept inline: computed numbers never allocate
   std::shared_ptr<Payload> payload_;
 };
@@ -95,6 +109,14 @@ class Value {
 // (jq 1.8: `-.` on 13911860366432393 gives -13911860366432393); a computed
 // number is simply negated.
 Value negate_number(const Value& number);
+
+// The value itself, except that an unparsed container is parsed now and the
+// result is not kept (unless an earlier access kept one): for code that reads
+// many big unparsed subtrees once each and must not hold them all at once.
+// Members of the parsed object named in `keep_unparsed` stay unparsed
+// themselves (a socket's "Socket Option Stats", read only on request).
+// Throws json::ParseError when the text is malformed.
+Value materialize(const Value& value, std::span<const std::string_view> keep_unparsed = {});
 
 // Insertion-ordered map from string keys to values with O(1) average lookup.
 class Object {

@@ -197,6 +197,7 @@ Snapshot load_path(const std::string& path, const source::OpenOptions& open_opti
   source::Entry entry;
   while (stream->next(entry)) {
     ++total;
+    if (options.progress) options.progress(stream->bytes_consumed());
     // Skip other components unparsed; keep anything whose moniker cannot be
     // read cheaply (escapes, old `path` entries) and let load_entries decide.
     if (auto moniker = source::peek_moniker(entry.raw)) {
@@ -204,7 +205,9 @@ Snapshot load_path(const std::string& path, const source::OpenOptions& open_opti
                                             : *moniker == options.moniker;
       if (!wanted) continue;
     }
-    kept.push_back(source::parse_entry(*stream, entry));
+    // Each socket (depth 4: entry, payload, "Socket Info", socket) of a big
+    // entry stays unparsed until the sockets view reads it, one at a time.
+    kept.push_back(source::parse_entry_deferred(*stream, entry, 4));
   }
   std::string label = path == "-" ? "<stdin>" : path;
   Snapshot snapshot = load_entries(kept, std::move(label), options);

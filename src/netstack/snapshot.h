@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,9 @@ struct LoadOptions {
   // Empty: the netstack by its usual monikers ("core/network/netstack", then
   // the CFv1 "netstack.cmx"). Otherwise exactly this moniker (`--moniker`).
   std::string moniker;
+  // Called after each entry read by load_path with the input bytes consumed
+  // so far (the CLI's progress bar).
+  std::function<void(std::size_t)> progress;
 };
 
 struct Snapshot {

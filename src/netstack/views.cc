@@ -4,10 +4,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <exception>
 #include <map>
 #include <set>
+#include <span>
+#include <thread>
 #include <string_view>
 
+#include "json/parse.h"
 #include "netstack/typed.h"
 
 namespace netinspect::netstack {
@@ -38,6 +42,15 @@ class SurpriseLog {
       bool ok = key == "Linux" || std::find(known.begin(), known.end(), key) != known.end();
       for (std::string_view prefix : prefixes) ok |= std::string_view(key).starts_with(prefix);
       if (!ok && unknown_.size() < 50) unknown_.insert(key);
+    }
+  }
+  // Takes over what `other` collected (which then reports nothing itself).
+  void absorb(SurpriseLog& other) {
+    for (auto sets : {std::pair{&unknown_, &other.unknown_}, std::pair{&typed_, &other.typed_}}) {
+      for (const std::string& item : *sets.second) {
+        if (sets.first->size() < 50) sets.first->insert(item);
+      }
+      sets.second->clear();
     }
   }
   // A field present with a value that cannot be read as `what`.
@@ -95,9 +108,17 @@ std::string read_text(const json::Value& node, std::string_view key) {
 std::vector<std::pair<std::string, json::Value>> sorted_children(const json::Value& tree) {
   std::vector<std::pair<std::string, json::Value>> out;
   if (!tree.is_object()) return out;
-  out.reserve(tree.size());
-  for (const auto& [key, child] : tree.as_object()) out.emplace_back(key, child);
-  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return key_less(a.first, b.first); });
+  // Pointers are sorted, then each child copied once: 100,000 sockets.
+  const auto& entries = tree.as_object().entries();
+  std::vector<const json::Object::Entry*> order;
+  order.reserve(entries.size());
+  for (const auto& entry : entries) order.push_back(&entry);
+  const auto before = [](const json::Object::Entry* a, const json::Object::Entry* b) {
+    return key_less(a->first, b->first);
+  };
+  if (!std::is_sorted(order.begin(), order.end(), before)) std::stable_sort(order.begin(), order.end(), before);
+  out.reserve(order.size());
+  for (const json::Object::Entry* entry : order) out.emplace_back(entry->first, entry->second);
   return out;
 }
 
@@ -347,12 +368,27 @@ std::vector<Nic> nics(const Snapshot& snapshot, Surprises& surprises) {
   return out;
 }
 
-std::vector<Socket> sockets(const Snapshot& snapshot, Surprises& surprises) {
-  SurpriseLog log("sockets", surprises);
-  auto names = nic_names(snapshot);
-  std::vector<Socket> out;
-  if (snapshot.sockets.is_object()) out.reserve(snapshot.sockets.size());
-  for (const auto& [key, node] : sorted_children(snapshot.sockets)) {
+namespace {
+
+using Children = std::vector<std::pair<std::string, json::Value>>;
+
+// Sockets of children [begin, end): appended to `out` in order.
+void read_sockets(const std::string& label, const Children& children, std::size_t begin, std::size_t end,
+                  const std::map<std::uint64_t, std::string>& names, bool with_option_stats, SurpriseLog& log,
+                  std::vector<Socket>& out) {
+  static constexpr std::string_view kOptionStats[] = {"Socket Option Stats"};
+  const std::span<const std::string_view> keep_unparsed =
+      with_option_stats ? std::span<const std::string_view>() : std::span(kOptionStats);
+  for (std::size_t i = begin; i < end; ++i) {
+    const auto& [key, unparsed] = children[i];
+    // Parsed for this row only: a big snapshot's sockets are never all held parsed.
+    json::Value node;
+    try {
+      node = json::materialize(unparsed, keep_unparsed);
+    } catch (const json::ParseError& error) {
+      throw json::ParseError(label + ": socket " + key + ": " + error.what() + " of its text", error.line(),
+                             error.column());
+    }
     if (!node.is_object()) {
       log.wrong_type(key, "a socket node", node);
       continue;
@@ -361,7 +397,7 @@ std::vector<Socket> sockets(const Snapshot& snapshot, Surprises& surprises) {
                           "BindAddress", "BindNICID", "RegisterNICID", "Stats", "Socket Option Stats", "HardError",
                           "AcceptQueue"});
     Socket socket;
-    socket.raw = node;
+    socket.raw = unparsed;
     socket.id = key;
     socket.network = read_text(node, "NetworkProtocol");
     if (socket.network == "UNKNOWN") socket.network.clear();
@@ -377,13 +413,58 @@ std::vector<Socket> sockets(const Snapshot& snapshot, Surprises& surprises) {
     socket.bind_nic_name = name_of(names, socket.bind_nic);
     socket.register_nic_name = name_of(names, socket.register_nic);
     socket_stats(node.get("Stats"), socket);
-    if (const json::Value* options = find(node, "Socket Option Stats"); options != nullptr && options->is_object()) {
+    if (const json::Value* options = find(node, "Socket Option Stats");
+        with_option_stats && options != nullptr && options->is_object()) {
       for (const auto& [name, value] : options->as_object()) {
         if (auto count = as_uint(value); count && *count != 0) socket.options.emplace_back(name, *count);
       }
     }
     out.push_back(std::move(socket));
   }
+}
+
+// Below this many sockets a second thread costs more than it saves.
+constexpr std::size_t kParallelSockets = 4096;
+
+}  // namespace
+
+std::vector<Socket> sockets(const Snapshot& snapshot, Surprises& surprises, bool with_option_stats) {
+  SurpriseLog log("sockets", surprises);
+  const auto names = nic_names(snapshot);
+  const Children children = sorted_children(snapshot.sockets);
+  std::vector<Socket> out;
+  out.reserve(children.size());
+  // Each socket is parsed and read on its own (json::materialize), so a big
+  // snapshot's sockets are split between two threads: nothing is shared
+  // between them but the NIC names and the immutable unparsed texts.
+  const unsigned cores = std::thread::hardware_concurrency();
+  if (children.size() < kParallelSockets || cores < 2) {
+    read_sockets(snapshot.label, children, 0, children.size(), names, with_option_stats, log, out);
+    return out;
+  }
+  const std::size_t half = children.size() / 2;
+  std::vector<Socket> second;
+  Surprises ignored;
+  SurpriseLog second_log("sockets", ignored);
+  std::exception_ptr second_error;
+  std::thread worker([&] {
+    try {
+      read_sockets(snapshot.label, children, half, children.size(), names, with_option_stats, second_log, second);
+    } catch (...) {
+      second_error = std::current_exception();
+    }
+  });
+  std::exception_ptr first_error;
+  try {
+    read_sockets(snapshot.label, children, 0, half, names, with_option_stats, log, out);
+  } catch (...) {
+    first_error = std::current_exception();
+  }
+  worker.join();
+  if (first_error) std::rethrow_exception(first_error);
+  if (second_error) std::rethrow_exception(second_error);
+  log.absorb(second_log);
+  out.insert(out.end(), std::make_move_iterator(second.begin()), std::make_move_iterator(second.end()));
   return out;
 }
 

@@ -68,7 +68,9 @@ struct Counter {
 };
 
 std::vector<Nic> nics(const Snapshot& snapshot, Surprises& surprises);
-std::vector<Socket> sockets(const Snapshot& snapshot, Surprises& surprises);
+// `options` is filled only `with_option_stats`: reading every socket's
+// option counters is most of the work on a big snapshot.
+std::vector<Socket> sockets(const Snapshot& snapshot, Surprises& surprises, bool with_option_stats = false);
 std::vector<Route> routes(const Snapshot& snapshot, Surprises& surprises);
 // Flattened in tree order; {"Count": "n"} leaves are named after their map key.
 std::vector<Counter> counters(const Snapshot& snapshot, Surprises& surprises);

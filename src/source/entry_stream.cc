@@ -234,12 +234,22 @@ bool EntryStream::next(Entry& out) {
   }
 }
 
+std::string explain_parse_error(std::string message) {
+  static constexpr std::string_view kHint = " (raise it with --max-depth)";
+  if (message.starts_with("Exceeds depth limit for parsing") && !message.ends_with(kHint)) message += kHint;
+  return message;
+}
+
+json::Value parse_entry(const EntryStream& stream, const Entry& entry) {
+  return parse_entry(stream, entry, stream.parse_options());
+}
+
 json::Value parse_entry(const EntryStream& stream, const Entry& entry,
                         const json::ParseOptions& options) {
   try {
     return json::parse(entry.raw, options);
   } catch (const json::ParseError& e) {
-    if (e.line() == 0) throw;  // no position to move
+    if (e.line() == 0) throw json::ParseError(explain_parse_error(e.what()), e.line(), e.column());
     const Position start = stream.locate(entry.offset);
     const std::size_t line = start.line + e.line() - 1;
     const std::size_t column = e.line() == 1 ? start.column - 1 + e.column() : e.column();
@@ -249,7 +259,7 @@ json::Value parse_entry(const EntryStream& stream, const Entry& entry,
       message.resize(message.size() - suffix.size());
       message += " at line " + std::to_string(line) + ", column " + std::to_string(column);
     }
-    throw json::ParseError(message, line, column);
+    throw json::ParseError(explain_parse_error(std::move(message)), line, column);
   }
 }
 

@@ -94,7 +94,7 @@ void* map_file(int fd, std::size_t size, std::size_t& map_length, const std::str
 }
 
 // Decompresses `storage`'s bytes in place of it when they are gzip or zip.
-void decode(std::unique_ptr<Input::Storage>& storage, std::string& name, Compression& compression,
+void decode(std::shared_ptr<Input::Storage>& storage, std::string& name, Compression& compression,
             const OpenOptions& options) {
   const std::string_view bytes(storage->data, storage->size);
   if (detail::is_gzip(bytes)) {
@@ -114,7 +114,8 @@ void decode(std::unique_ptr<Input::Storage>& storage, std::string& name, Compres
     {
       // The reader reads from `storage`: done with it before that is replaced.
       const auto reader = detail::zip_reader_from_bytes(bytes, Buffer(), name, options);
-      text = detail::read_all(*reader, reader->size_hint());
+      // The declared size comes from the archive: never reserve past the limit.
+      text = detail::read_all(*reader, std::min(reader->size_hint(), options.limits.max_decompressed_bytes));
       name = reader->name;
     }
     storage = Input::Storage::from(std::move(text));
@@ -207,6 +208,7 @@ std::unique_ptr<Reader> open_reader(const std::string& path, const OpenOptions& 
 
 std::unique_ptr<EntryStream> open_entries(const std::string& path, const OpenOptions& options,
                                           EntryStream::Options stream_options) {
+  stream_options.parse = options.parse;
   if (path != "-") {
     // Plain regular files are mapped; anything compressed or unmappable streams.
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

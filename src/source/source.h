@@ -51,6 +51,9 @@ struct Limits {
 struct OpenOptions {
   std::string zip_member = "inspect.json";  // `--member NAME`
   Limits limits;
+  // `--max-depth N`: how every JSON text read from the input is parsed
+  // (open_entries hands it to the stream, so parse_entry uses it).
+  json::ParseOptions parse;
 };
 
 enum class Compression : std::uint8_t { None, Gzip, Zip };
@@ -85,6 +88,9 @@ class Input {
   // files. Views into that range stay valid: pages are re-read on access.
   // No-op for heap-buffered inputs.
   void release_before(std::size_t offset) const;
+  // What keeps text() (and its padding) alive: values that point into the
+  // input (json::Value::unparsed) hold it beyond the Input's own life.
+  std::shared_ptr<const void> text_owner() const { return storage_; }
 
   struct Storage;  // implementation detail (input.cc)
 
@@ -93,7 +99,7 @@ class Input {
   std::string name_;
   std::optional<std::string> filename_;
   Compression compression_ = Compression::None;
-  std::unique_ptr<Storage> storage_;
+  std::shared_ptr<Storage> storage_;
 };
 
 // Opens one path: "-" is stdin; a file is detected as gzip (1f 8b) or zip
@@ -182,6 +188,8 @@ class EntryStream {
     // Hand out an empty top-level array as one entry (raw "[]", not an array
     // element), for callers that must see every top-level value.
     bool empty_arrays_as_values = false;
+    // How parse_entry parses the entries (nesting depth).
+    json::ParseOptions parse;
   };
 
   EntryStream(const Input& input, Options options);
@@ -213,6 +221,12 @@ class EntryStream {
   const std::string& name() const { return name_; }
   // For jq's `input_filename`: the path as given; nullopt for stdin or text.
   const std::optional<std::string>& filename() const { return filename_; }
+  const json::ParseOptions& parse_options() const { return options_.parse; }
+  // What keeps every entry's raw text alive, with Input::kPadding readable
+  // bytes after it, for as long as it is held: the Input of a stream over one
+  // (a mapped file, a decompressed buffer); null over a Reader, whose window
+  // moves on.
+  std::shared_ptr<const void> text_owner() const { return input_ ? input_->text_owner() : nullptr; }
 
  private:
   enum class State : std::uint8_t { Start, TopLevel, ArrayFirst, ArrayNext, Done };
@@ -243,15 +257,31 @@ class EntryStream {
 
 // An EntryStream over any path, the cheapest bounded-memory way: plain regular
 // files are memory-mapped (pages dropped as consumed); stdin, pipes, gzip and
-// zip are streamed through a Reader. Throws SourceError.
+// zip are streamed through a Reader. `options.parse` replaces
+// `stream_options.parse`. Throws SourceError.
 std::unique_ptr<EntryStream> open_entries(const std::string& path, const OpenOptions& options = {},
                                           EntryStream::Options stream_options = {});
 
-// Parses one entry. A json::ParseError is rethrown with its "at line L,
-// column C" (message and fields) made relative to the whole input, as jq
-// would report it when reading the file.
-json::Value parse_entry(const EntryStream& stream, const Entry& entry,
-                        const json::ParseOptions& options = {});
+// Parses one entry with the stream's parse options (or `options`). A
+// json::ParseError is rethrown with its "at line L, column C" (message and
+// fields) made relative to the whole input, as jq would report it when
+// reading the file, and with explain_parse_error applied.
+json::Value parse_entry(const EntryStream& stream, const Entry& entry);
+json::Value parse_entry(const EntryStream& stream, const Entry& entry, const json::ParseOptions& options);
+
+// A parse error's message with, when a limit caused it, the option that
+// raises it: "Exceeds depth limit for parsing at line 1, column 10001 (raise
+// it with --max-depth)". Other messages are returned unchanged.
+std::string explain_parse_error(std::string message);
+
+// As parse_entry (with the stream's parse options), except that in a big
+// entry (1 MiB or more) the containers at `defer_depth` (the entry object is
+// depth 1, so 4 is each socket of an NS2 `payload."Socket Info"`) are left
+// unparsed (json::Value::unparsed, over one copy of the entry's text) until
+// read. Whatever the splitter does not expect makes it parse the entry
+// whole, so errors are parse_entry's; text inside an unparsed container is
+// only checked when it is read.
+json::Value parse_entry_deferred(const EntryStream& stream, const Entry& entry, std::size_t defer_depth);
 
 // The "moniker" string of an entry object, read from its raw text without
 // building the payload, so an entry that a `select(.moniker == "...")` rules
@@ -259,5 +289,33 @@ json::Value parse_entry(const EntryStream& stream, const Entry& entry,
 // from what a full parse gives (no such key, non-string value, escapes or
 // invalid UTF-8 in it, a second "moniker" key): callers then parse the entry.
 std::optional<std::string_view> peek_moniker(std::string_view raw_entry);
+
+// What an inventory of a snapshot (`netinspect list`) needs of one entry.
+struct EntrySummary {
+  std::string moniker;
+  std::optional<std::string> metadata_name;      // metadata.name, when a string
+  std::optional<std::string> metadata_filename;  // metadata.filename, when a string
+  bool payload_null = true;                      // payload is null or absent
+  // The Inspect tree the entry holds: metadata.name, else metadata.filename,
+  // else "" (as inspect::tree_name).
+  const std::string& tree() const;
+};
+
+// The summary of a parsed entry; nullopt unless it is an object with a string
+// "moniker" (anything else is not an Inspect entry).
+std::optional<EntrySummary> summarize_entry(const json::Value& entry);
+
+// The same summary read from an entry's raw text without building its
+// payload: every key of the entry and of its metadata is walked (duplicates:
+// the last wins, as when parsing; escapes decoded by the JSON parser), other
+// values are skipped by bracket matching, so the payload's contents are not
+// validated. nullopt whenever the text is not a well-formed object at that
+// level or has no string "moniker": callers then parse the entry and use
+// summarize_entry, which gives the same answer for every entry both accept.
+std::optional<EntrySummary> peek_entry_summary(std::string_view raw_entry);
+
+// The size in bytes of a plain (uncompressed) regular file, for a progress
+// bar's ETA; 0 for "-", directories, pipes, .gz/.zip content and errors.
+std::uint64_t plain_file_size(const std::string& path);
 
 }  // namespace netinspect::source

@@ -33,6 +33,26 @@ gen_inputs() {
   local funcs='\x2a\x04\x08\x01\x10\x03\x2a\x04\x08\x02\x10\x04'
   printf "$head"'\x12\x09\x0a\x04\x01\x02\x01\x02\x12\x01\x05'"$locs$funcs$strings" > "$GEN/location_cycle.pb"
   printf "$head"'\x12\x07\x0a\x02\x01\x03\x12\x01\x05'"$locs$funcs$strings" > "$GEN/missing_location.pb"
+  # Nesting: one level past jq's 10,000 (a whole value, and inside an entry),
+  # and an array truncated 9,000 levels deep.
+  local open10001 close10001
+  open10001=$(head -c 10001 /dev/zero | tr '\0' '[') close10001=$(head -c 10001 /dev/zero | tr '\0' ']')
+  printf '%s%s' "$open10001" "$close10001" > "$GEN/deep_10001.json"
+  printf '[{"moniker":"m","metadata":{"name":"root"},"payload":{"root":{"x":1,"d":%s%s}}}]' "$open10001" "$close10001" \
+    > "$GEN/deep_entry.json"
+  head -c 9000 /dev/zero | tr '\0' '[' > "$GEN/truncated_depth9000.json"
+  # A 10,000-digit number inside a snapshot entry, for the view commands.
+  { printf '[{"moniker":"core/network/netstack","metadata":{"name":"root"},"payload":{"root":{"n":'
+    head -c 10000 /dev/zero | tr '\0' 7; printf '}}}]'; } > "$GEN/digits_10000_entry.json"
+  # A raw NUL byte inside a string (jq keeps it).
+  printf '["a\0b"]' > "$GEN/nul_in_string.json"
+  # .triage configs nested past the JSON5 reader's and the expression parser's limits.
+  { printf '{eval: {a: '; head -c 100000 /dev/zero | tr '\0' '['; printf '}}'; } > "$GEN/deep_json5.triage"
+  { printf '{eval: {a: "'; head -c 100000 /dev/zero | tr '\0' '('; printf '1"}}'; } > "$GEN/deep_expression.triage"
+  # A chain a0 -> a1 -> ... -> a50000 of eval names, and the time-unit overflow found by fuzzing.
+  { printf '{eval: {'; seq 0 49999 | awk '{ printf "a%d: \"a%d\", ", $1, $1 + 1 }'
+    printf 'a50000: "1"}, act: {x: {type: "Warning", trigger: "a0 > 0", print: "chain"}}}'; } > "$GEN/eval_chain.triage"
+  printf '{eval: {big: "Hours(33333333333333333)", huge: "Days(1e300)"}, act: {x: {type: "Warning", trigger: "big > 0", print: "x"}, y: {type: "Warning", trigger: "huge > 0", print: "y"}}}' > "$GEN/units_overflow.triage"
 }
 gen_inputs
 

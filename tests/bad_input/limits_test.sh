@@ -87,12 +87,67 @@ run 2 '' '--max-steps takes a whole number' query -n --max-steps -5 '.'
 run 2 '' '--max-string-size takes a size' query -n --max-string-size 12Q '.'
 run 2 '' '--max-array-length takes one parameter' query -n . --max-array-length
 
-# --- JSON nesting depth (jq 1.8's 10,000) and jq recursion (the evaluator's stack).
-{ head -c 10001 /dev/zero | tr '\0' '['; head -c 10001 /dev/zero | tr '\0' ']'; } > "$tmp/deep.json"
-run 5 '' 'Exceeds depth limit for parsing' query . "$tmp/deep.json"
-{ head -c 10000 /dev/zero | tr '\0' '['; head -c 10000 /dev/zero | tr '\0' ']'; } > "$tmp/deep_ok.json"
-run 0 '' '' query -c 'length' "$tmp/deep_ok.json"
-run 5 '' 'Maximum call depth exceeded' query -n 'def f: 1 + f; f'
+# --- JSON nesting depth (jq 1.8's 10,000; --max-depth N).
+nest() { head -c "$1" /dev/zero | tr '\0' '['; printf 1; head -c "$1" /dev/zero | tr '\0' ']'; }
+nest 10001 > "$tmp/deep.json"
+nest 10000 > "$tmp/deep_ok.json"
+depth='Exceeds depth limit for parsing at line 1, column 10001 (raise it with --max-depth)'
+run 5 '' "$depth" query . "$tmp/deep.json"
+run 0 '1' '' query -c 'length' "$tmp/deep_ok.json"
+run 0 '1' '' query -c --max-depth 10001 'length' "$tmp/deep.json"
+run 0 '1' '' query -c --max-depth=20000 'length' "$tmp/deep.json"
+# Every reader of query: slurp, --seq, --stream, `.[] | REST` streaming, `input`, --slurpfile.
+printf '[[[[1]]]] [[1]]' > "$tmp/d4.json"
+run 5 '' 'Exceeds depth limit for parsing at line 1, column 3 (raise it with --max-depth)' query -c --max-depth 2 . "$tmp/d4.json"
+run 0 $'[[[[1]]]]\n[[1]]' '' query -c --max-depth 4 . "$tmp/d4.json"
+run 5 '' '(raise it with --max-depth)' query -c --max-depth 3 -s . "$tmp/d4.json"
+# --seq reports a bad text and goes on with the next one (several lines: checked here).
+printf '\x1e[[[[1]]]]\n\x1e[[1]]\n' > "$tmp/d4.seq"
+if "$ni" query -c --max-depth 3 --seq . "$tmp/d4.seq" 2>"$tmp/err" | grep -q '^.\[\[1\]\]$' &&
+   grep -q 'ignoring parse error: Exceeds depth limit for parsing at line 1, column 5' "$tmp/err"; then
+  passed=$((passed + 1))
+else
+  echo "FAIL  query --max-depth 3 --seq: $(head -c 300 "$tmp/err")"; failures=$((failures + 1))
+fi
+run 5 '' '(raise it with --max-depth)' query -c --max-depth 3 --stream . "$tmp/d4.json"
+run 0 '' '' query -c --max-depth 4 --stream . "$tmp/d4.json"
+run 5 '' '(raise it with --max-depth)' query -c --max-depth 2 '.[] | length' "$tmp/d4.json"
+run 0 $'1\n1' '' query -c --max-depth 3 '.[] | length' "$tmp/d4.json"
+run 0 '"Exceeds depth limit for parsing at line 1, column 4 (raise it with --max-depth)"' '' \
+    query -n --max-depth 3 'try input catch .' "$tmp/d4.json"
+run 2 '' 'Bad JSON in --slurpfile d' query -n --slurpfile d "$tmp/d4.json" --max-depth 3 '$d'
+run 0 '2' '' query -n --slurpfile d "$tmp/d4.json" --max-depth 4 '$d | length'
+run 2 '' "--max-depth takes a positive number, not '0'" query --max-depth 0 . "$tmp/d4.json"
+run 2 '' "--max-depth takes a positive number, not '1K'" query --max-depth 1K . "$tmp/d4.json"
+# The view commands (entries of a snapshot array).
+printf '[{"moniker":"core/network/netstack","metadata":{"name":"root"},"payload":{"root":{"a":{"b":{"c":1}}}}}]' \
+    > "$tmp/snap.json"
+run 2 '' 'column 82 (raise it with --max-depth)' selectors --max-depth 4 "$tmp/snap.json"
+run 0 'core/network/netstack:root/a/b:c' '' selectors --max-depth 10 "$tmp/snap.json"
+run 2 '' '(raise it with --max-depth)' nics --no-progress --max-depth 4 "$tmp/snap.json"
+run 0 '' '' nics --no-progress --max-depth=10 "$tmp/snap.json"
+# Input options before a SOURCE in the view commands (they once hung or ate the SOURCE).
+run 0 '' '' overview --no-progress --member inspect.json --max-zip-members=5 --max-depth 10 "$tmp/snap.json"
+run 2 '' '(raise it with --max-depth)' export --no-progress --max-depth 4 -o "$tmp/export" "$tmp/snap.json"
+
+# --- jq recursion: the evaluator's stack (--stack-size), always a clean jq error.
+stack='Maximum call depth exceeded (stack exhausted) (raise it with --stack-size)'
+run 5 '' "$stack" query -n 'def f: 1 + f; f'
+run 5 '' "$stack" query -n --stack-size 16M 'def f: 1 + f; f'
+run 5 '' "$stack" query -n --stack-size 64M 'def f: [f]; f'
+run 0 '"caught"' '' query -n --stack-size 16M 'try (def f: 1 + f; f) catch "caught"'
+# Depth grows with the stack (~600 bytes a level): 50,000 levels need more
+# than 16 MiB, less than 64 MiB. (Under this test's `ulimit -v 512M` the
+# default 512 MiB stack cannot be reserved and the process stack is used.)
+deep_call='def f($n): if $n == 0 then 0 else 1 + f($n - 1) end; f(50000)'
+if [[ -z ${NI_UNDER_ASAN:-} ]]; then  # ASan caps the usable stack at 48 MiB
+  run 0 '50000' '' query -n --stack-size 64M "$deep_call"
+  run 5 '' "$stack" query -n --stack-size 16M "$deep_call"
+  # More stack than `ulimit -v 512M` allows: a clear error, not a silent fallback.
+  run 2 '' 'cannot reserve a 2 GiB evaluator stack (--stack-size)' query -n --stack-size 2G '1'
+fi
+run 2 '' '--stack-size takes a size from 16M to 64T' query -n --stack-size 1M '1'
+run 2 '' '--stack-size takes a size from 16M to 64T' query -n --stack-size lots '1'
 
 # --- decompressed size of gzip and zip members (bombs), zip member count.
 head -c $((8 * 1024 * 1024)) /dev/zero | tr '\0' ' ' | { printf '['; cat; printf '1]'; } | gzip -c > "$tmp/bomb.json.gz"
