@@ -100,7 +100,7 @@ class SetResolver : public Resolver {
   std::optional<std::int64_t> now_ns() override { return data_.now_ns; }
 
  private:
-  static constexpr std::size_t kMaxEvalChain = 500;
+  static constexpr std::size_t kMaxEvalChain = 100;
   struct Entry {
     Metric value;
     std::vector<Evidence> evidence;
